@@ -1,0 +1,216 @@
+import { and, eq, gt, sql } from 'drizzle-orm';
+import { withTransaction } from '../db/database';
+import { addressBlocks, alerts } from '../db/schema';
+import type { Deps } from '../deps';
+import { invalidInput, notFound } from '../errors';
+import { ALERT_LIFETIME_MONTHS, addDays, addHours, addMonths } from '../time';
+import { sendConfirmationEmail } from './emails';
+import type { SubscribeRequest } from './schemas';
+import { type AlertRow, alertForToken, registerTokens } from './tokens';
+
+type ServiceDeps = Pick<Deps, 'db' | 'keyring' | 'config' | 'mailer' | 'log'>;
+
+/** How long "this wasn't me" keeps confirmation emails away from an address (SPEC.md §2). */
+export const NOT_ME_BLOCK_DAYS = 30;
+
+/**
+ * Stores a pending alert and mails its confirmation link (SPEC.md §2 "Subscribe").
+ *
+ * Whatever the address, the caller learns nothing: a filled honeypot, a blocked address and a
+ * repeat subscription all end like a first one, so the HTTP answer is the same for all of them.
+ * Subscribing again with the same criteria while the first request is still pending refreshes
+ * that request instead of storing a second one.
+ */
+export async function subscribeAlert({
+  deps,
+  input,
+  now,
+}: {
+  deps: ServiceDeps;
+  input: SubscribeRequest;
+  now: Date;
+}): Promise<void> {
+  if (input.website) return;
+  checkSearchUrl(input.searchUrl, deps.config.ALLOWED_ORIGINS);
+
+  const { db, keyring, config } = deps;
+  const emailHash = await keyring.hashEmail(input.email);
+  const emailCiphertext = await keyring.encryptEmail(input.email);
+  const fields = {
+    label: input.label ?? defaultLabel(input),
+    searchUrl: input.searchUrl ?? null,
+    locale: input.locale,
+    frequency: input.frequency,
+    termsVersion: input.termsVersion ?? config.TERMS_VERSION,
+    subscribedAt: now,
+    expiresAt: addHours(now, config.PENDING_TTL_HOURS),
+  };
+
+  const alert = await withTransaction(db, async (tx) => {
+    const [block] = await tx
+      .select({ emailHash: addressBlocks.emailHash })
+      .from(addressBlocks)
+      .where(and(eq(addressBlocks.emailHash, emailHash), gt(addressBlocks.blockedUntil, now)));
+    if (block) return undefined;
+
+    const [pending] = await tx
+      .update(alerts)
+      .set({ ...fields, emailCiphertext })
+      .where(
+        and(
+          eq(alerts.emailHash, emailHash),
+          eq(alerts.status, 'pending'),
+          sql`${alerts.criteria} = ${JSON.stringify(input.criteria)}::jsonb`,
+        ),
+      )
+      .returning();
+    const [stored] = pending
+      ? [pending]
+      : await tx
+          .insert(alerts)
+          .values({
+            ...fields,
+            id: crypto.randomUUID(),
+            status: 'pending',
+            emailCiphertext,
+            emailHash,
+            criteria: input.criteria,
+          })
+          .returning();
+    if (!stored) throw new Error('insert returned no alert');
+    await registerTokens(tx, keyring, stored.id, ['confirm', 'not_me'], now);
+    return stored;
+  });
+
+  if (alert) await sendConfirmationEmail(deps, alert, input.email);
+}
+
+function defaultLabel(input: SubscribeRequest): string {
+  const { keywords, occupations, municipalities, regions } = input.criteria;
+  const parts = [
+    keywords,
+    occupations?.join(', '),
+    municipalities?.join(', '),
+    regions?.join(', '),
+  ];
+  return (parts.find((part) => part) ?? 'Työpaikkavahti').slice(0, 100);
+}
+
+/**
+ * The search URL is mailed as a link from our domain. Where the operator named the job board's
+ * origins, only links to them are accepted.
+ */
+function checkSearchUrl(searchUrl: string | undefined, allowed: '*' | string[]) {
+  if (!searchUrl || allowed === '*') return;
+  const origin = new URL(searchUrl).origin;
+  if (!allowed.some((entry) => new URL(entry).origin === origin)) {
+    throw invalidInput('The search URL is not on an allowed site.', [
+      { path: 'searchUrl', message: 'must be on one of the origins in ALLOWED_ORIGINS' },
+    ]);
+  }
+}
+
+export interface Confirmation {
+  alert: AlertRow;
+  /** true when the alert was already active: confirming twice changes nothing */
+  alreadyActive: boolean;
+}
+
+/** What a confirmation link points at, read without changing anything (for the GET page). */
+export async function viewConfirmation({
+  deps,
+  token,
+  now,
+}: {
+  deps: Pick<Deps, 'db'>;
+  token: string;
+  now: Date;
+}): Promise<Confirmation> {
+  const alert = await alertForToken(deps.db, token, 'confirm');
+  if (!alert || isLapsedPending(alert, now)) throw confirmationNotFound();
+  return { alert, alreadyActive: alert.status === 'active' };
+}
+
+/**
+ * Activates the alert of a confirmation token (SPEC.md §2 "Confirm"): records the confirmation
+ * time and sets the expiry three months ahead. A second confirmation is harmless and changes
+ * nothing; a token whose pending alert has lapsed is unknown.
+ */
+export async function confirmAlert({
+  deps,
+  token,
+  now,
+}: {
+  deps: Pick<Deps, 'db' | 'keyring'>;
+  token: string;
+  now: Date;
+}): Promise<Confirmation> {
+  return withTransaction(deps.db, async (tx) => {
+    const alert = await alertForToken(tx, token, 'confirm', { forUpdate: true });
+    if (!alert || isLapsedPending(alert, now)) throw confirmationNotFound();
+    if (alert.status === 'active') return { alert, alreadyActive: true };
+
+    const [activated] = await tx
+      .update(alerts)
+      .set({
+        status: 'active',
+        confirmedAt: now,
+        expiresAt: addMonths(now, ALERT_LIFETIME_MONTHS),
+      })
+      .where(eq(alerts.id, alert.id))
+      .returning();
+    if (!activated) throw confirmationNotFound();
+    await registerTokens(tx, deps.keyring, alert.id, ['manage', 'unsubscribe'], now);
+    return { alert: activated, alreadyActive: false };
+  });
+}
+
+/** The pending alert behind a "this wasn't me" link, read without changing anything. */
+export async function viewNotMe({
+  deps,
+  token,
+  now,
+}: {
+  deps: Pick<Deps, 'db'>;
+  token: string;
+  now: Date;
+}): Promise<AlertRow | undefined> {
+  const alert = await alertForToken(deps.db, token, 'not_me');
+  return alert && alert.status === 'pending' && !isLapsedPending(alert, now) ? alert : undefined;
+}
+
+/**
+ * "This wasn't me": deletes the pending alert at once and keeps confirmation emails away from the
+ * address for 30 days, remembering only its keyed hash. An active alert is not touched: its owner
+ * confirmed it, and deletes it from its own emails. Unknown tokens change nothing.
+ */
+export async function rejectAlert({
+  deps,
+  token,
+  now,
+}: {
+  deps: Pick<Deps, 'db'>;
+  token: string;
+  now: Date;
+}): Promise<{ deleted: boolean }> {
+  return withTransaction(deps.db, async (tx) => {
+    const alert = await alertForToken(tx, token, 'not_me', { forUpdate: true });
+    if (alert?.status !== 'pending') return { deleted: false };
+    const blockedUntil = addDays(now, NOT_ME_BLOCK_DAYS);
+    await tx
+      .insert(addressBlocks)
+      .values({ emailHash: alert.emailHash, blockedUntil })
+      .onConflictDoUpdate({ target: addressBlocks.emailHash, set: { blockedUntil } });
+    await tx
+      .delete(alerts)
+      .where(and(eq(alerts.emailHash, alert.emailHash), eq(alerts.status, 'pending')));
+    return { deleted: true };
+  });
+}
+
+function isLapsedPending(alert: AlertRow, now: Date): boolean {
+  return alert.status === 'pending' && alert.expiresAt.getTime() <= now.getTime();
+}
+
+const confirmationNotFound = () =>
+  notFound('This confirmation link is unknown or has expired. Subscribe again to get a new one.');

@@ -1,0 +1,43 @@
+import { and, eq } from 'drizzle-orm';
+import { hashToken, type Keyring } from '../crypto/keyring';
+import type { Queryable, Tx } from '../db/database';
+import { alerts, alertTokens, type TokenPurpose } from '../db/schema';
+
+/** Records the hashes of an alert's tokens for these purposes, so that its links resolve. */
+export async function registerTokens(
+  tx: Tx,
+  keyring: Keyring,
+  alertId: string,
+  purposes: TokenPurpose[],
+  now: Date,
+): Promise<void> {
+  const rows = await Promise.all(
+    purposes.map(async (purpose) => ({
+      tokenHash: await hashToken(await keyring.tokenFor(alertId, purpose)),
+      alertId,
+      purpose,
+      createdAt: now,
+    })),
+  );
+  await tx.insert(alertTokens).values(rows).onConflictDoNothing();
+}
+
+export type AlertRow = typeof alerts.$inferSelect;
+
+/** The alert a token of this purpose belongs to, or undefined; one indexed lookup either way. */
+export async function alertForToken(
+  db: Queryable,
+  token: string,
+  purpose: TokenPurpose,
+  options: { forUpdate?: boolean } = {},
+): Promise<AlertRow | undefined> {
+  const query = db
+    .select({ alert: alerts })
+    .from(alertTokens)
+    .innerJoin(alerts, eq(alerts.id, alertTokens.alertId))
+    .where(
+      and(eq(alertTokens.tokenHash, await hashToken(token)), eq(alertTokens.purpose, purpose)),
+    );
+  const [row] = await (options.forUpdate ? query.for('update', { of: alerts }) : query);
+  return row?.alert;
+}

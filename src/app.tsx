@@ -1,0 +1,110 @@
+/** @jsxImportSource hono/jsx */
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { requestId } from 'hono/request-id';
+import { alertPages, alertsApi, pageLocale, pagePath } from './alerts/routes';
+import { isDatabaseReady } from './db/readiness';
+import { outboxViewer } from './delivery/outbox-viewer';
+import type { Deps } from './deps';
+import { AppError } from './errors';
+import { wantsHtml } from './http/body';
+import { Page } from './http/layout';
+import { requestLog, securityHeaders } from './http/middleware';
+import { pageStrings } from './http/strings';
+import { stylesheet } from './http/style';
+import { describeError } from './log';
+
+/** Subscribe bodies are small; anything larger is refused before it is read (SPEC.md §5). */
+const SUBSCRIBE_BODY_LIMIT = 16 * 1024;
+
+/** The whole HTTP service, built from its dependencies; the entries only serve it. */
+export function createApp(deps: Deps) {
+  const { config, log } = deps;
+  const app = new Hono();
+
+  app.use(requestId());
+  app.use(requestLog({ log, trustProxy: config.TRUST_PROXY }));
+  app.use(securityHeaders());
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    const ready = await (deps.readiness ?? (() => isDatabaseReady(deps.db)))();
+    return c.json({ status: ready ? 'ready' : 'unavailable' }, ready ? 200 : 503);
+  });
+  app.get('/assets/style.css', (c) => {
+    c.header('Cache-Control', 'public, max-age=3600');
+    return c.body(stylesheet, 200, { 'Content-Type': 'text/css; charset=utf-8' });
+  });
+
+  const limit = bodyLimit({
+    maxSize: SUBSCRIBE_BODY_LIMIT,
+    onError: () => {
+      throw new AppError('payload_too_large', 'The body is larger than 16 KB.');
+    },
+  });
+  app.use(
+    '/v1/*',
+    cors({
+      origin: config.ALLOWED_ORIGINS,
+      allowMethods: ['GET', 'POST', 'OPTIONS'],
+      allowHeaders: ['Content-Type'],
+      maxAge: 600,
+    }),
+  );
+  app.use('/v1/alerts/*', limit);
+  app.use('/alerts/*', limit);
+  app.route('/v1/alerts', alertsApi(deps));
+  app.route('/alerts', alertPages(deps));
+  if (deps.outbox && config.NODE_ENV !== 'production') {
+    app.route('/dev/outbox', outboxViewer(deps.outbox));
+  }
+
+  app.notFound((c) => respondWithError(c, new AppError('not_found', 'There is nothing here.')));
+  app.onError((error, c) => {
+    if (error instanceof AppError) return respondWithError(c, error);
+    log.error('unhandled error', {
+      requestId: c.get('requestId'),
+      method: c.req.method,
+      ...describeError(error),
+    });
+    return respondWithError(c, new AppError('internal', 'Something went wrong on our side.'));
+  });
+  return app;
+}
+
+/** Pages and browser form posts get an HTML page; everything else the JSON error body. */
+function respondWithError(c: Context, error: AppError) {
+  const requestIdValue: string | undefined = c.get('requestId');
+  const path = new URL(c.req.url).pathname;
+  const isPage = path.startsWith('/alerts/') || (c.req.method === 'POST' && wantsHtml(c));
+  if (!isPage) return c.json(error.toBody(requestIdValue), error.status);
+
+  const locale = pageLocale(c);
+  const t = pageStrings[locale];
+  const title =
+    error.code === 'invalid_input' || error.code === 'malformed_body'
+      ? t.invalidTitle
+      : error.code === 'not_found'
+        ? t.notFoundTitle
+        : t.errorTitle;
+  return c.html(
+    <Page locale={locale} title={title} path={pagePath(c)}>
+      {error.details ? (
+        <div class="errors" role="alert">
+          <p>{t.invalidLead}</p>
+          <ul>
+            {error.details.map((detail) => (
+              <li>
+                <code>{detail.path}</code>: {detail.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : (
+        <p role="alert">{error.code === 'not_found' ? t.notFoundLead : error.message}</p>
+      )}
+    </Page>,
+    error.status,
+  );
+}

@@ -1,0 +1,124 @@
+import { z } from 'zod';
+
+const csv = (value: string) =>
+  value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
+
+/** A list of base64 keys of 32 bytes, comma separated; the first one is current. */
+const keyList = z
+  .string()
+  .transform(csv)
+  .pipe(
+    z
+      .array(
+        z
+          .string()
+          .regex(/^[A-Za-z0-9+/_-]+={0,2}$/, 'must be base64')
+          .refine((key) => decodedLength(key) === 32, 'must decode to 32 bytes'),
+      )
+      .min(1, 'must hold at least one key'),
+  );
+
+function decodedLength(base64: string): number {
+  const unpadded = base64.replace(/=+$/, '');
+  return Math.floor((unpadded.length * 3) / 4);
+}
+
+const flag = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((value) => value === 'true' || value === '1');
+
+/**
+ * The environment of the service (SPEC.md §6). Parsed once by each entry point; nothing else reads
+ * `process.env`.
+ */
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(1).max(65535).default(8787),
+    PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    DATA_DIR: z.string().min(1).default('var/pgdata'),
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    EMAIL_ENCRYPTION_KEY: keyList.optional(),
+    EMAIL_HASH_KEY: keyList.optional(),
+    KEYS_FILE: z.string().min(1).default('var/keys.json'),
+    OUTBOX_DIR: z.string().min(1).default('var/outbox'),
+    MAIL_FROM: z.string().min(3).default('Työpaikkavahti <vahti@localhost>'),
+    ALLOWED_ORIGINS: z
+      .string()
+      .default('*')
+      .transform((value) => (value.trim() === '*' ? '*' : csv(value)))
+      .pipe(z.union([z.literal('*'), z.array(z.url({ protocol: /^https?$/ })).min(1)])),
+    TERMS_VERSION: z
+      .string()
+      .regex(/^[\w.-]{1,40}$/)
+      .default('2024-06-27'),
+    TERMS_URL: z.url().optional(),
+    TIMEZONE: z
+      .string()
+      .default('Europe/Helsinki')
+      .refine(isTimeZone, 'must be an IANA time zone such as Europe/Helsinki'),
+    PENDING_TTL_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 14)
+      .default(48),
+    TRUST_PROXY: flag.default(false),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  })
+  .transform((env) => ({
+    ...env,
+    PUBLIC_BASE_URL: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+  }))
+  .superRefine((env, ctx) => {
+    const keys = [env.EMAIL_ENCRYPTION_KEY, env.EMAIL_HASH_KEY].filter(Boolean).length;
+    if (keys === 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.EMAIL_ENCRYPTION_KEY ? 'EMAIL_HASH_KEY' : 'EMAIL_ENCRYPTION_KEY'],
+        message: 'set both EMAIL_ENCRYPTION_KEY and EMAIL_HASH_KEY, or neither',
+      });
+    }
+    if (env.NODE_ENV === 'production' && keys === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['EMAIL_ENCRYPTION_KEY'],
+        message: 'is required in production (generate one with `openssl rand -base64 32`)',
+      });
+    }
+  });
+
+export type Config = z.output<typeof configSchema>;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment, or throws a ConfigError that names every bad setting. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const result = configSchema.safeParse(present);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map(
+      (issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`,
+    ),
+  );
+}

@@ -1,0 +1,75 @@
+import { sql } from 'drizzle-orm';
+import { check, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { Criteria } from '../alerts/criteria';
+
+const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const alertStatuses = ['pending', 'active'] as const;
+export type AlertStatus = (typeof alertStatuses)[number];
+export const frequencies = ['daily', 'weekly', 'immediate'] as const;
+export type Frequency = (typeof frequencies)[number];
+export const locales = ['fi', 'sv', 'en'] as const;
+export type Locale = (typeof locales)[number];
+
+/**
+ * One saved job search. A pending alert waits for its double opt-in and is deleted at `expiresAt`
+ * (creation + PENDING_TTL_HOURS); an active one lives until `expiresAt` (confirmation or last
+ * renewal + 3 months). The address is stored only encrypted, and found by its keyed hash.
+ */
+export const alerts = pgTable(
+  'alerts',
+  {
+    id: uuid('id').primaryKey(),
+    status: text('status', { enum: alertStatuses }).notNull(),
+    emailCiphertext: text('email_ciphertext').notNull(),
+    emailHash: text('email_hash').notNull(),
+    criteria: jsonb('criteria').$type<Criteria>().notNull(),
+    label: text('label').notNull(),
+    searchUrl: text('search_url'),
+    locale: text('locale', { enum: locales }).notNull(),
+    frequency: text('frequency', { enum: frequencies }).notNull(),
+    termsVersion: text('terms_version').notNull(),
+    subscribedAt: instant('subscribed_at').notNull(),
+    confirmedAt: instant('confirmed_at'),
+    renewedAt: instant('renewed_at'),
+    expiresAt: instant('expires_at').notNull(),
+  },
+  (table) => [
+    index('alerts_email_hash_idx').on(table.emailHash),
+    index('alerts_expires_at_idx').on(table.expiresAt),
+    check('alerts_status_check', sql`${table.status} in ('pending', 'active')`),
+    check(
+      'alerts_confirmed_check',
+      sql`(${table.status} = 'active') = (${table.confirmedAt} is not null)`,
+    ),
+  ],
+);
+
+export const tokenPurposes = ['confirm', 'not_me', 'manage', 'unsubscribe'] as const;
+export type TokenPurpose = (typeof tokenPurposes)[number];
+
+/**
+ * The hashes of the tokens mailed in links. A token is bound to one alert and one purpose and dies
+ * with its alert (cascade). Only the SHA-256 of a token is stored.
+ */
+export const alertTokens = pgTable(
+  'alert_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    alertId: uuid('alert_id')
+      .notNull()
+      .references(() => alerts.id, { onDelete: 'cascade' }),
+    purpose: text('purpose', { enum: tokenPurposes }).notNull(),
+    createdAt: instant('created_at').notNull(),
+  },
+  (table) => [index('alert_tokens_alert_id_idx').on(table.alertId)],
+);
+
+/**
+ * Addresses whose owner said "this wasn't me": no confirmation email goes to them until
+ * `blockedUntil`. Only the keyed hash of the address is kept.
+ */
+export const addressBlocks = pgTable('address_blocks', {
+  emailHash: text('email_hash').primaryKey(),
+  blockedUntil: instant('blocked_until').notNull(),
+});

@@ -1,0 +1,55 @@
+import type { Config } from './config';
+import type { Keyring } from './crypto/keyring';
+import type { Db } from './db/database';
+import type { Log } from './log';
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface OutgoingEmail {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  headers?: Record<string, string>;
+  /** the template that made it, for metrics and the outbox viewer; never personal data */
+  template: string;
+}
+
+/** Hands an email to a transport: the outbox folder in development, Resend in production. */
+export interface Mailer {
+  send(email: OutgoingEmail): Promise<{ id: string }>;
+}
+
+export interface OutboxEntry {
+  id: string;
+  from: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  headers: Record<string, string>;
+  createdAt: string;
+}
+
+/** The development outbox, readable by the viewer at /dev/outbox. */
+export interface OutboxReader {
+  list(): Promise<OutboxEntry[]>;
+  read(id: string): Promise<OutboxEntry | undefined>;
+}
+
+export interface Deps {
+  db: Db;
+  mailer: Mailer;
+  clock: Clock;
+  config: Config;
+  log: Log;
+  keyring: Keyring;
+  /** present where the outbox transport runs (Node, outside production) */
+  outbox?: OutboxReader;
+  /** whether the database is reachable and migrated, for /readyz */
+  readiness?: () => Promise<boolean>;
+}

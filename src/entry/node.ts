@@ -1,0 +1,68 @@
+import { serve } from '@hono/node-server';
+import { createApp } from '../app';
+import { ConfigError, parseConfig } from '../config';
+import { createKeyring } from '../crypto/keyring';
+import { createOutboxFolder } from '../delivery/outbox-folder';
+import { systemClock } from '../deps';
+import { createJsonLog, describeError } from '../log';
+import { openMigratedDatabase } from './database';
+import { loadKeyMaterial } from './keys';
+
+/** `npm start`: the service on Node, PGlite and the outbox folder unless configured otherwise. */
+async function main() {
+  const config = parseConfig(process.env);
+  const log = createJsonLog((line) => process.stdout.write(`${line}\n`), {
+    level: config.LOG_LEVEL,
+  });
+  const keyring = await createKeyring(await loadKeyMaterial(config, log));
+  const database = await openMigratedDatabase(config);
+  const outbox = createOutboxFolder({
+    dir: config.OUTBOX_DIR,
+    from: config.MAIL_FROM,
+    now: systemClock.now,
+  });
+  const app = createApp({
+    db: database.db,
+    mailer: outbox,
+    outbox,
+    clock: systemClock,
+    config,
+    log,
+    keyring,
+  });
+
+  const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
+    log.info('listening', {
+      port: info.port,
+      engine: database.engine,
+      mail: 'outbox',
+      baseUrl: config.PUBLIC_BASE_URL,
+    });
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping', { signal });
+    server.close(async () => {
+      await database.close();
+      log.info('stopped');
+      process.exit(0);
+    });
+    setTimeout(() => process.exit(1), 10_000).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(
+      `${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'start-up failed', ...describeError(error), message: error instanceof Error ? error.message : undefined })}\n`,
+    );
+  }
+  process.exit(1);
+});

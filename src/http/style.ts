@@ -1,0 +1,29 @@
+/** The pages' one stylesheet, served from /assets/style.css so that the CSP needs no inline style. */
+export const stylesheet = `
+:root { color-scheme: light; --ink: #1a1a1a; --muted: #4a4a4a; --accent: #0b57a4; --danger: #a3141c;
+  --line: #d0d5dd; --paper: #ffffff; --wash: #f4f6f9; }
+* { box-sizing: border-box; }
+html { font-size: 100%; }
+body { margin: 0; background: var(--wash); color: var(--ink);
+  font: 1rem/1.55 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }
+header.site { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; justify-content: space-between;
+  align-items: center; padding: .75rem 1rem; background: var(--paper); border-bottom: 1px solid var(--line); }
+.brand { font-weight: 700; }
+.languages { list-style: none; display: flex; gap: 1rem; margin: 0; padding: 0; }
+.languages [aria-current] { font-weight: 600; }
+main { max-width: 40rem; margin: 1.5rem auto; padding: 1.5rem 1rem; background: var(--paper);
+  border: 1px solid var(--line); border-radius: 8px; }
+h1 { font-size: 1.6rem; line-height: 1.25; margin: 0 0 1rem; }
+a { color: var(--accent); }
+a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible {
+  outline: 3px solid #f2a900; outline-offset: 2px; }
+.summary { margin: 1rem 0 1.5rem; }
+.summary div { padding: .5rem 0; border-top: 1px solid var(--line); }
+.summary dt { font-weight: 600; }
+.summary dd { margin: 0; overflow-wrap: anywhere; }
+.button { display: inline-block; min-height: 44px; padding: .65rem 1.25rem; border: 0; border-radius: 6px;
+  background: var(--accent); color: #fff; font: inherit; font-weight: 600; cursor: pointer; }
+.button.danger { background: var(--danger); }
+.errors { color: var(--danger); }
+@media (max-width: 30rem) { main { margin: 0; border-radius: 0; border-left: 0; border-right: 0; } }
+`;
