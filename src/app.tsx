@@ -8,7 +8,7 @@ import { isDatabaseReady } from './db/readiness';
 import { outboxViewer } from './delivery/outbox-viewer';
 import type { Deps } from './deps';
 import { AppError } from './errors';
-import { wantsHtml } from './http/body';
+import { prefersJson, wantsHtml } from './http/body';
 import { Page } from './http/layout';
 import { requestLog, securityHeaders } from './http/middleware';
 import { pageStrings } from './http/strings';
@@ -77,7 +77,7 @@ export function createApp(deps: Deps) {
 function respondWithError(c: Context, error: AppError) {
   const requestIdValue: string | undefined = c.get('requestId');
   const path = new URL(c.req.url).pathname;
-  const isPage = path.startsWith('/alerts/') || (c.req.method === 'POST' && wantsHtml(c));
+  const isPage = path.startsWith('/alerts/') ? !prefersJson(c) : wantsHtml(c);
   if (!isPage) return c.json(error.toBody(requestIdValue), error.status);
 
   const locale = pageLocale(c);

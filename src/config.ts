@@ -50,7 +50,12 @@ export const configSchema = z
       .string()
       .default('*')
       .transform((value) => (value.trim() === '*' ? '*' : csv(value)))
-      .pipe(z.union([z.literal('*'), z.array(z.url({ protocol: /^https?$/ })).min(1)])),
+      .pipe(
+        z.union([
+          z.literal('*'),
+          z.array(z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin)).min(1),
+        ]),
+      ),
     TERMS_VERSION: z
       .string()
       .regex(/^[\w.-]{1,40}$/)

@@ -35,7 +35,8 @@ function unique<T>(values: T[]): T[] {
 function cleanText(value: string): string {
   return value
     .normalize('NFC')
-    .replace(/[\p{Cc}\p{Cf}]/gu, ' ')
+    .replace(/\p{Cf}/gu, '')
+    .replace(/\p{Cc}/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim();
 }

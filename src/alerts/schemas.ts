@@ -5,7 +5,8 @@ import { criteriaSchema } from './criteria';
 const singleLine = (value: string) =>
   value
     .normalize('NFC')
-    .replace(/[\p{Cc}\p{Cf}]/gu, ' ')
+    .replace(/\p{Cf}/gu, '')
+    .replace(/\p{Cc}/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim();
 

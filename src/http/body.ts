@@ -51,3 +51,13 @@ export function wantsHtml(c: Context): boolean {
   const accept = c.req.header('accept') ?? '';
   return accept.includes('text/html');
 }
+
+/** API clients: a JSON body, or an Accept that names JSON and not HTML. */
+export function prefersJson(c: Context): boolean {
+  const type = c.req.header('content-type') ?? '';
+  const accept = c.req.header('accept') ?? '';
+  return (
+    type.startsWith('application/json') ||
+    (accept.includes('application/json') && !accept.includes('text/html'))
+  );
+}

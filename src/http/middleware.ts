@@ -17,7 +17,7 @@ export function requestLog(options: { log: Log; trustProxy: boolean }): Middlewa
       route: routePath(c, -1),
       status: c.res.status,
       durationMs: Math.round((performance.now() - started) * 10) / 10,
-      ip: clientIp(c, options.trustProxy),
+      ip: clientIp(c, options.trustProxy) ?? null,
     });
   };
 }

@@ -1,0 +1,225 @@
+import { describe, expect, it } from 'vitest';
+import { tokenPurposes } from '../db/schema';
+import { createKeyring, generateKey, hashToken, normalizeEmail } from './keyring';
+
+const email = 'maija@example.org';
+const alertId = '0190a6e4-5b7c-7d1e-9f00-1a2b3c4d5e6f';
+const otherAlertId = '0190a6e4-5b7c-7d1e-9f00-1a2b3c4d5e70';
+
+const base64Of = (text: string) => Buffer.from(text).toString('base64');
+const base64UrlOf = (text: string) => Buffer.from(text).toString('base64url');
+
+function keyringWith(encryptionKeys: string[], hashKey = generateKey()) {
+  return createKeyring({ encryptionKeys, hashKeys: [hashKey] });
+}
+
+/** Replaces one character in the middle of the ciphertext body, where every bit counts. */
+function tamper(ciphertext: string): string {
+  const [version, keyId, body = ''] = ciphertext.split('.');
+  const at = Math.floor(body.length / 2);
+  const replacement = body[at] === 'A' ? 'B' : 'A';
+  return `${version}.${keyId}.${body.slice(0, at)}${replacement}${body.slice(at + 1)}`;
+}
+
+describe('generateKey', () => {
+  it('gives 32 random bytes in base64, different each time', () => {
+    const key = generateKey();
+    expect(Buffer.from(key, 'base64')).toHaveLength(32);
+    expect(generateKey()).not.toBe(key);
+  });
+});
+
+describe('createKeyring', () => {
+  it('refuses to build without an encryption key or a hash key', async () => {
+    await expect(createKeyring({ encryptionKeys: [], hashKeys: [generateKey()] })).rejects.toThrow(
+      /encryption key/,
+    );
+    await expect(createKeyring({ encryptionKeys: [generateKey()], hashKeys: [] })).rejects.toThrow(
+      /hash key/,
+    );
+  });
+});
+
+describe('email encryption', () => {
+  it('decrypts what it encrypted', async () => {
+    const keyring = await keyringWith([generateKey()]);
+    expect(await keyring.decryptEmail(await keyring.encryptEmail(email))).toBe(email);
+  });
+
+  it('keeps non-ASCII addresses intact', async () => {
+    const keyring = await keyringWith([generateKey()]);
+    const address = 'äijä.öljynen@esimerkki.fi';
+    expect(await keyring.decryptEmail(await keyring.encryptEmail(address))).toBe(address);
+  });
+
+  it('gives a ciphertext that reveals neither the address nor its base64', async () => {
+    const keyring = await keyringWith([generateKey()]);
+    const ciphertext = await keyring.encryptEmail(email);
+    expect(ciphertext).not.toContain(email);
+    expect(ciphertext).not.toContain('example');
+    expect(ciphertext).not.toContain(base64Of(email).replace(/=+$/, ''));
+    expect(ciphertext).not.toContain(base64UrlOf(email));
+  });
+
+  it('encrypts the same address differently each time (random IV)', async () => {
+    const keyring = await keyringWith([generateKey()]);
+    const first = await keyring.encryptEmail(email);
+    const second = await keyring.encryptEmail(email);
+    expect(first).not.toBe(second);
+    expect(await keyring.decryptEmail(second)).toBe(email);
+  });
+
+  it('writes ciphertexts as v1.<8 hex key id>.<base64url>', async () => {
+    const keyring = await keyringWith([generateKey()]);
+    expect(await keyring.encryptEmail(email)).toMatch(/^v1\.[0-9a-f]{8}\.[A-Za-z0-9_-]+$/);
+  });
+
+  describe('after a key rotation (new key first, old key after it)', () => {
+    it('still decrypts addresses encrypted under the old key', async () => {
+      const oldKey = generateKey();
+      const newKey = generateKey();
+      const hashKey = generateKey();
+      const before = await keyringWith([oldKey], hashKey);
+      const stored = await before.encryptEmail(email);
+
+      const after = await keyringWith([newKey, oldKey], hashKey);
+      expect(await after.decryptEmail(stored)).toBe(email);
+    });
+
+    it('encrypts new addresses under the new key', async () => {
+      const oldKey = generateKey();
+      const newKey = generateKey();
+      const keyIdOf = (ciphertext: string) => ciphertext.split('.')[1];
+      const oldId = keyIdOf(await (await keyringWith([oldKey])).encryptEmail(email));
+      const newId = keyIdOf(await (await keyringWith([newKey])).encryptEmail(email));
+
+      const rotated = await keyringWith([newKey, oldKey]);
+      const ciphertext = await rotated.encryptEmail(email);
+      expect(keyIdOf(ciphertext)).toBe(newId);
+      expect(keyIdOf(ciphertext)).not.toBe(oldId);
+      expect(await (await keyringWith([newKey])).decryptEmail(ciphertext)).toBe(email);
+    });
+  });
+
+  it('refuses a ciphertext made under a key it does not hold', async () => {
+    const stranger = await keyringWith([generateKey()]);
+    const keyring = await keyringWith([generateKey()]);
+    await expect(keyring.decryptEmail(await stranger.encryptEmail(email))).rejects.toThrow(
+      /no key/,
+    );
+  });
+
+  it('refuses a ciphertext whose body was altered (GCM authentication)', async () => {
+    const keyring = await keyringWith([generateKey()]);
+    const ciphertext = await keyring.encryptEmail(email);
+    await expect(keyring.decryptEmail(tamper(ciphertext))).rejects.toThrow();
+  });
+
+  it('refuses text that is not a ciphertext at all', async () => {
+    const keyring = await keyringWith([generateKey()]);
+    await expect(keyring.decryptEmail(email)).rejects.toThrow();
+  });
+});
+
+describe('email hashing', () => {
+  it('gives the same hash for the same address every time', async () => {
+    const keyring = await keyringWith([generateKey()]);
+    expect(await keyring.hashEmail(email)).toBe(await keyring.hashEmail(email));
+  });
+
+  it('ignores case and surrounding whitespace', async () => {
+    const keyring = await keyringWith([generateKey()]);
+    expect(await keyring.hashEmail(' Maija@Example.ORG ')).toBe(
+      await keyring.hashEmail('maija@example.org'),
+    );
+  });
+
+  it('gives a different hash under a different hash key', async () => {
+    const encryptionKey = generateKey();
+    const first = await keyringWith([encryptionKey], generateKey());
+    const second = await keyringWith([encryptionKey], generateKey());
+    expect(await first.hashEmail(email)).not.toBe(await second.hashEmail(email));
+  });
+
+  it('does not depend on the encryption key, so encryption keys can rotate freely', async () => {
+    const hashKey = generateKey();
+    const first = await keyringWith([generateKey()], hashKey);
+    const second = await keyringWith([generateKey()], hashKey);
+    expect(await first.hashEmail(email)).toBe(await second.hashEmail(email));
+  });
+
+  it('does not reveal the address', async () => {
+    const keyring = await keyringWith([generateKey()]);
+    const hash = await keyring.hashEmail(email);
+    expect(hash).not.toContain('maija');
+    expect(hash).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+});
+
+describe('normalizeEmail', () => {
+  it('trims and lower-cases an address', () => {
+    expect(normalizeEmail('  Maija@Example.ORG\n')).toBe('maija@example.org');
+  });
+
+  it('composes Unicode to NFC, so that two spellings of ä are one address', () => {
+    expect(normalizeEmail('a\u0308ija@example.fi')).toBe(normalizeEmail('\u00e4ija@example.fi'));
+  });
+});
+
+describe('link tokens', () => {
+  it('gives the same token for the same alert and purpose, so it can be composed again', async () => {
+    const keyring = await keyringWith([generateKey()]);
+    expect(await keyring.tokenFor(alertId, 'manage')).toBe(
+      await keyring.tokenFor(alertId, 'manage'),
+    );
+  });
+
+  it('binds a token to one purpose', async () => {
+    const keyring = await keyringWith([generateKey()]);
+    const tokens = await Promise.all(
+      tokenPurposes.map((purpose) => keyring.tokenFor(alertId, purpose)),
+    );
+    expect(new Set(tokens).size).toBe(tokenPurposes.length);
+  });
+
+  it('binds a token to one alert', async () => {
+    const keyring = await keyringWith([generateKey()]);
+    expect(await keyring.tokenFor(alertId, 'confirm')).not.toBe(
+      await keyring.tokenFor(otherAlertId, 'confirm'),
+    );
+  });
+
+  it('gives different tokens under a different hash key', async () => {
+    const encryptionKey = generateKey();
+    const first = await keyringWith([encryptionKey], generateKey());
+    const second = await keyringWith([encryptionKey], generateKey());
+    expect(await first.tokenFor(alertId, 'confirm')).not.toBe(
+      await second.tokenFor(alertId, 'confirm'),
+    );
+  });
+
+  it('is signed with a key of its own, not the key that hashes addresses', async () => {
+    const keyring = await keyringWith([generateKey()]);
+    expect(await keyring.tokenFor(alertId, 'confirm')).not.toBe(
+      await keyring.hashEmail(`confirm:${alertId}`),
+    );
+  });
+
+  it('is 32 bytes in base64url: 43 URL-safe characters, well over 128 bits', async () => {
+    const keyring = await keyringWith([generateKey()]);
+    const token = await keyring.tokenFor(alertId, 'unsubscribe');
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(Buffer.from(token, 'base64url')).toHaveLength(32);
+  });
+});
+
+describe('hashToken', () => {
+  it('stores something other than the token itself, the same each time', async () => {
+    const keyring = await keyringWith([generateKey()]);
+    const token = await keyring.tokenFor(alertId, 'manage');
+    const hash = await hashToken(token);
+    expect(hash).not.toBe(token);
+    expect(hash).toBe(await hashToken(token));
+    expect(hash).not.toBe(await hashToken(await keyring.tokenFor(alertId, 'confirm')));
+  });
+});

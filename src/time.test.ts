@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { ALERT_LIFETIME_MONTHS, addDays, addHours, addMonths } from './time';
+
+const at = (iso: string) => new Date(iso);
+
+describe('addMonths', () => {
+  it.each([
+    ['2025-03-15T09:30:00.000Z', 1, '2025-04-15T09:30:00.000Z'],
+    ['2025-01-31T10:15:00.000Z', 1, '2025-02-28T10:15:00.000Z'],
+    ['2024-01-31T10:15:00.000Z', 1, '2024-02-29T10:15:00.000Z'],
+    ['2026-11-30T23:59:59.999Z', 3, '2027-02-28T23:59:59.999Z'],
+    ['2027-11-30T12:00:00.000Z', 3, '2028-02-29T12:00:00.000Z'],
+    ['2025-10-15T07:00:00.000Z', 3, '2026-01-15T07:00:00.000Z'],
+    ['2025-05-31T00:00:00.000Z', 1, '2025-06-30T00:00:00.000Z'],
+    ['2025-08-31T06:00:00.000Z', 3, '2025-11-30T06:00:00.000Z'],
+    ['2025-01-31T10:15:00.000Z', 12, '2026-01-31T10:15:00.000Z'],
+    ['2025-03-31T10:15:00.000Z', -1, '2025-02-28T10:15:00.000Z'],
+    ['2025-04-30T10:15:00.000Z', 0, '2025-04-30T10:15:00.000Z'],
+  ])('%s + %i months = %s', (start, months, expected) => {
+    expect(addMonths(at(start), months).toISOString()).toBe(expected);
+  });
+
+  it('does not change the date it was given', () => {
+    const start = at('2025-01-31T10:15:00.000Z');
+    addMonths(start, 1);
+    expect(start.toISOString()).toBe('2025-01-31T10:15:00.000Z');
+  });
+
+  it('gives an alert confirmed on 30 November a life until 28 February', () => {
+    const confirmedAt = at('2026-11-30T08:00:00.000Z');
+    expect(addMonths(confirmedAt, ALERT_LIFETIME_MONTHS).toISOString()).toBe(
+      '2027-02-28T08:00:00.000Z',
+    );
+  });
+});
+
+describe('addHours', () => {
+  it.each([
+    ['2025-06-01T12:00:00.000Z', 48, '2025-06-03T12:00:00.000Z'],
+    ['2025-12-31T23:00:00.000Z', 2, '2026-01-01T01:00:00.000Z'],
+    ['2025-06-01T12:00:00.000Z', -1, '2025-06-01T11:00:00.000Z'],
+    ['2025-06-01T12:00:00.000Z', 0.25, '2025-06-01T12:15:00.000Z'],
+  ])('%s + %d hours = %s', (start, hours, expected) => {
+    expect(addHours(at(start), hours).toISOString()).toBe(expected);
+  });
+
+  it('counts elapsed hours, so a night with a DST change is still 24 hours long', () => {
+    // Finland moves its clocks forward at 01:00 UTC on 30 March 2025.
+    expect(addHours(at('2025-03-29T22:00:00.000Z'), 24).toISOString()).toBe(
+      '2025-03-30T22:00:00.000Z',
+    );
+  });
+});
+
+describe('addDays', () => {
+  it.each([
+    ['2025-02-27T07:00:00.000Z', 2, '2025-03-01T07:00:00.000Z'],
+    ['2024-02-28T07:00:00.000Z', 1, '2024-02-29T07:00:00.000Z'],
+    ['2025-12-25T07:00:00.000Z', 30, '2026-01-24T07:00:00.000Z'],
+    ['2025-06-08T07:00:00.000Z', -7, '2025-06-01T07:00:00.000Z'],
+  ])('%s + %i days = %s', (start, days, expected) => {
+    expect(addDays(at(start), days).toISOString()).toBe(expected);
+  });
+
+  it('does not change the date it was given', () => {
+    const start = at('2025-06-01T12:00:00.000Z');
+    addDays(start, 7);
+    addHours(start, 7);
+    expect(start.toISOString()).toBe('2025-06-01T12:00:00.000Z');
+  });
+});

@@ -1,0 +1,63 @@
+import type { OutgoingEmail } from '../../src/deps';
+import type { TestContext } from './context';
+
+export const validSubscription = {
+  email: 'maija.meikalainen@example.org',
+  locale: 'fi',
+  label: 'Ohjelmistokehittäjä, Helsinki',
+  searchUrl: 'https://jobs.example.org/haku?q=ohjelmistokehittaja&kunta=091',
+  criteria: { keywords: 'ohjelmistokehittäjä', municipalities: ['091'] },
+  frequency: 'daily',
+  acceptTerms: true,
+  termsVersion: '2024-06-27',
+};
+
+export function postJson(ctx: TestContext, path: string, body: unknown, headers = {}) {
+  return ctx.app.request(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+export function postForm(
+  ctx: TestContext,
+  path: string,
+  fields: Record<string, string | string[]>,
+  headers: Record<string, string> = { accept: 'text/html' },
+) {
+  const body = new URLSearchParams();
+  for (const [name, value] of Object.entries(fields)) {
+    for (const entry of Array.isArray(value) ? value : [value]) body.append(name, entry);
+  }
+  return ctx.app.request(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: body.toString(),
+  });
+}
+
+export function subscribe(ctx: TestContext, overrides: Record<string, unknown> = {}) {
+  return postJson(ctx, '/v1/alerts', { ...validSubscription, ...overrides });
+}
+
+/** The links of an email, by path, as the mail client would show them. */
+export function linksIn(email: OutgoingEmail): URL[] {
+  const found = email.text.match(/https?:\/\/[^\s"<>)]+/g) ?? [];
+  return [...new Set(found)].map((href) => new URL(href));
+}
+
+export function linkTo(email: OutgoingEmail, path: string): URL {
+  const link = linksIn(email).find((url) => url.pathname === path);
+  if (!link) throw new Error(`no ${path} link in the email`);
+  return link;
+}
+
+/** A link of an email as a request path, for app.request(). */
+export const pathOf = (url: URL) => `${url.pathname}${url.search}`;
+
+export function lastEmail(ctx: TestContext): OutgoingEmail {
+  const email = ctx.mailer.sent.at(-1);
+  if (!email) throw new Error('no email was sent');
+  return email;
+}

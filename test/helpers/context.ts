@@ -1,0 +1,126 @@
+import { sql } from 'drizzle-orm';
+import { createApp } from '../../src/app';
+import { type Config, parseConfig } from '../../src/config';
+import { createKeyring, type Keyring } from '../../src/crypto/keyring';
+import { type Db, queryRows } from '../../src/db/database';
+import type { Clock, Deps, Mailer, OutgoingEmail } from '../../src/deps';
+import { createJsonLog } from '../../src/log';
+import { openTestDatabase, type TestDatabase } from './database';
+
+async function truncateAll(db: Db) {
+  const tables = await queryRows<{ name: string }>(
+    db,
+    sql`select quote_ident(table_name) as name from information_schema.tables
+        where table_schema = 'public' and table_type = 'BASE TABLE'`,
+  );
+  if (tables.length === 0) return;
+  await db.execute(sql.raw(`truncate ${tables.map((table) => table.name).join(', ')} cascade`));
+}
+
+/** Fixed test keys: 32 bytes each, base64. */
+export const testKeys = {
+  encryption: Buffer.alloc(32, 7).toString('base64'),
+  hash: Buffer.alloc(32, 9).toString('base64'),
+};
+
+export interface SettableClock extends Clock {
+  set(date: Date): void;
+  advance(ms: number): void;
+}
+
+export function settableClock(start: Date): SettableClock {
+  let current = start.getTime();
+  return {
+    now: () => new Date(current),
+    set: (date) => {
+      current = date.getTime();
+    },
+    advance: (ms) => {
+      current += ms;
+    },
+  };
+}
+
+export interface RecordingMailer extends Mailer {
+  sent: OutgoingEmail[];
+  /** makes the next sends throw, as a provider that is down would */
+  failing: boolean;
+}
+
+export function recordingMailer(): RecordingMailer {
+  const mailer: RecordingMailer = {
+    sent: [],
+    failing: false,
+    async send(email) {
+      if (mailer.failing) throw new Error('provider down');
+      mailer.sent.push(email);
+      return { id: `test-${mailer.sent.length}` };
+    },
+  };
+  return mailer;
+}
+
+export interface TestContext {
+  app: ReturnType<typeof createApp>;
+  deps: Deps;
+  database: TestDatabase;
+  clock: SettableClock;
+  mailer: RecordingMailer;
+  keyring: Keyring;
+  config: Config;
+  /** every log line written, as JSON text */
+  logLines: string[];
+  /** empties every table, the mailer and the log, and sets the clock back to START */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const START = new Date('2026-03-02T10:00:00.000Z');
+
+/** The app on a fresh migrated database of its own, with a set clock and a recording mailer. */
+export async function createTestContext(
+  options: { env?: Record<string, string>; now?: Date } = {},
+): Promise<TestContext> {
+  const database = await openTestDatabase();
+  const config = parseConfig({
+    NODE_ENV: 'test',
+    PUBLIC_BASE_URL: 'https://vahti.example.org',
+    EMAIL_ENCRYPTION_KEY: testKeys.encryption,
+    EMAIL_HASH_KEY: testKeys.hash,
+    LOG_LEVEL: 'debug',
+    ...options.env,
+  });
+  const logLines: string[] = [];
+  const clock = settableClock(options.now ?? START);
+  const mailer = recordingMailer();
+  const keyring = await createKeyring({
+    encryptionKeys: config.EMAIL_ENCRYPTION_KEY ?? [],
+    hashKeys: config.EMAIL_HASH_KEY ?? [],
+  });
+  const deps: Deps = {
+    db: database.db,
+    mailer,
+    clock,
+    config,
+    keyring,
+    log: createJsonLog((line) => logLines.push(line), { level: 'debug', now: clock.now }),
+  };
+  return {
+    app: createApp(deps),
+    deps,
+    database,
+    clock,
+    mailer,
+    keyring,
+    config,
+    logLines,
+    async reset() {
+      await truncateAll(database.db);
+      mailer.sent.length = 0;
+      mailer.failing = false;
+      logLines.length = 0;
+      clock.set(options.now ?? START);
+    },
+    close: () => database.close(),
+  };
+}

@@ -1,0 +1,354 @@
+import { count } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { alerts, alertTokens } from '../src/db/schema';
+import {
+  lastEmail,
+  linkTo,
+  postForm,
+  postJson,
+  subscribe,
+  validSubscription,
+} from './helpers/alerts';
+import { createTestContext, type TestContext } from './helpers/context';
+
+let ctx: TestContext;
+beforeAll(async () => {
+  ctx = await createTestContext();
+});
+beforeEach(() => ctx.reset());
+afterAll(() => ctx.close());
+
+const alertCount = async () => (await ctx.database.db.select({ n: count() }).from(alerts))[0]?.n;
+
+describe('POST /v1/alerts', () => {
+  it('stores a pending alert with the proof of consent and mails a confirmation link', async () => {
+    const response = await subscribe(ctx);
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({
+      status: 'accepted',
+      message: expect.any(String),
+    });
+
+    const [alert] = await ctx.database.db.select().from(alerts);
+    expect(alert).toMatchObject({
+      status: 'pending',
+      label: 'Ohjelmistokehittäjä, Helsinki',
+      searchUrl: validSubscription.searchUrl,
+      locale: 'fi',
+      frequency: 'daily',
+      termsVersion: '2024-06-27',
+      criteria: { keywords: 'ohjelmistokehittäjä', municipalities: ['091'] },
+      subscribedAt: ctx.clock.now(),
+      confirmedAt: null,
+      expiresAt: new Date(ctx.clock.now().getTime() + 48 * 3_600_000),
+    });
+    expect(await ctx.keyring.decryptEmail(alert?.emailCiphertext ?? '')).toBe(
+      validSubscription.email,
+    );
+
+    const email = lastEmail(ctx);
+    expect(email.to).toBe(validSubscription.email);
+    expect(email.subject).toBe('Vahvista työpaikkavahti: Ohjelmistokehittäjä, Helsinki');
+    expect(linkTo(email, '/alerts/confirm').origin).toBe('https://vahti.example.org');
+    expect(linkTo(email, '/alerts/not-me').searchParams.get('token')).toMatch(/^[\w-]{43}$/);
+    expect(email.html).toContain('Ohjelmistokehittäjä, Helsinki');
+  });
+
+  it('writes the confirmation email in the alert language', async () => {
+    await subscribe(ctx, { locale: 'sv', label: 'Sjuksköterska, Vasa' });
+    expect(lastEmail(ctx).subject).toBe('Bekräfta jobbevakningen: Sjuksköterska, Vasa');
+    await subscribe(ctx, { locale: 'en', label: 'Developer', email: 'anna@example.org' });
+    expect(lastEmail(ctx).subject).toBe('Confirm your job alert: Developer');
+  });
+
+  it('takes defaults: Finnish, daily, the current terms version, a label from the criteria', async () => {
+    const { locale, frequency, termsVersion, label, searchUrl, ...minimal } = validSubscription;
+    expect((await postJson(ctx, '/v1/alerts', minimal)).status).toBe(202);
+    const [alert] = await ctx.database.db.select().from(alerts);
+    expect(alert).toMatchObject({
+      locale: 'fi',
+      frequency: 'daily',
+      termsVersion: ctx.config.TERMS_VERSION,
+      label: 'ohjelmistokehittäjä',
+      searchUrl: null,
+    });
+  });
+
+  it('answers a known address exactly as an unknown one, and keeps one pending request', async () => {
+    const first = await subscribe(ctx);
+    const again = await subscribe(ctx, { email: '  MAIJA.Meikalainen@example.org ' });
+    const other = await subscribe(ctx, { email: 'someone.else@example.org' });
+    const shape = async (response: Response) => ({
+      status: response.status,
+      body: await response.text(),
+      headers: [...response.headers.entries()].filter(([name]) => name !== 'x-request-id'),
+    });
+    const [a, b, c] = await Promise.all([first, again, other].map(shape));
+    expect(b).toEqual(a);
+    expect(c).toEqual(a);
+    expect(await alertCount()).toBe(2);
+    expect(ctx.mailer.sent).toHaveLength(3);
+    expect(linkTo(ctx.mailer.sent[0]!, '/alerts/confirm').href).toBe(
+      linkTo(ctx.mailer.sent[1]!, '/alerts/confirm').href,
+    );
+  });
+
+  it('stores a second alert for the same address when the criteria differ', async () => {
+    await subscribe(ctx);
+    await subscribe(ctx, { criteria: { keywords: 'sairaanhoitaja' } });
+    expect(await alertCount()).toBe(2);
+  });
+
+  it('accepts a plain HTML form and answers with a "check your inbox" page', async () => {
+    const response = await postForm(ctx, '/v1/alerts', {
+      email: 'lomake@example.org',
+      locale: 'sv',
+      label: 'Sjuksköterska',
+      keywords: 'sjuksköterska',
+      municipalities: ['091', '049,092'],
+      employmentTypes: 'permanent',
+      acceptTerms: 'on',
+      submit: 'Tilaa',
+    });
+    expect(response.status).toBe(202);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    const page = await response.text();
+    expect(page).toContain('<html lang="sv">');
+    expect(page).toContain('Kontrollera din e-post');
+    const [alert] = await ctx.database.db.select().from(alerts);
+    expect(alert?.criteria).toEqual({
+      keywords: 'sjuksköterska',
+      municipalities: ['091', '049', '092'],
+      employmentTypes: ['permanent'],
+    });
+  });
+
+  it('answers a form post from a script that asks for JSON with JSON', async () => {
+    const response = await postForm(
+      ctx,
+      '/v1/alerts',
+      { email: 'x@example.org', keywords: 'kokki', acceptTerms: 'true' },
+      { accept: 'application/json' },
+    );
+    expect(response.status).toBe(202);
+    expect((await response.json()).status).toBe('accepted');
+  });
+
+  it('stores and sends nothing when the honeypot is filled, with the same answer', async () => {
+    const response = await subscribe(ctx, { website: 'http://spam.example' });
+    expect(response.status).toBe(202);
+    expect(await alertCount()).toBe(0);
+    expect(ctx.mailer.sent).toHaveLength(0);
+  });
+
+  it('still answers 202 when the mail transport fails, and logs no address', async () => {
+    ctx.mailer.failing = true;
+    expect((await subscribe(ctx)).status).toBe(202);
+    const errors = ctx.logLines.filter((line) => line.includes('"level":"error"'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('confirmation email not sent');
+    expect(ctx.logLines.join('\n')).not.toContain('maija');
+  });
+});
+
+describe('POST /v1/alerts with bad input', () => {
+  const longText = 'a'.repeat(201);
+  const cases: [string, () => Promise<Response> | Response, number, string, string?][] = [
+    [
+      'malformed JSON',
+      () =>
+        ctx.app.request('/v1/alerts', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"email": "maija@example.org",',
+        }),
+      400,
+      'malformed_body',
+    ],
+    ['a bad address', () => subscribe(ctx, { email: 'maija@' }), 422, 'invalid_input', 'email'],
+    [
+      'acceptTerms missing',
+      () => subscribe(ctx, { acceptTerms: undefined }),
+      422,
+      'invalid_input',
+      'acceptTerms',
+    ],
+    [
+      'acceptTerms false',
+      () => subscribe(ctx, { acceptTerms: false }),
+      422,
+      'invalid_input',
+      'acceptTerms',
+    ],
+    [
+      'an unknown facet',
+      () => subscribe(ctx, { criteria: { keywords: 'kokki', salary: '5000' } }),
+      422,
+      'invalid_input',
+      'criteria',
+    ],
+    [
+      'an unknown facet value',
+      () => subscribe(ctx, { criteria: { keywords: 'kokki', workingTimes: ['night'] } }),
+      422,
+      'invalid_input',
+      'criteria.workingTimes.0',
+    ],
+    [
+      'a malformed municipality code',
+      () => subscribe(ctx, { criteria: { municipalities: ['91'] } }),
+      422,
+      'invalid_input',
+      'criteria.municipalities.0',
+    ],
+    [
+      'no keyword, occupation or location facet',
+      () => subscribe(ctx, { criteria: { employmentTypes: ['permanent'], remote: 'only' } }),
+      422,
+      'invalid_input',
+      'criteria',
+    ],
+    [
+      'no criteria at all',
+      () => subscribe(ctx, { criteria: undefined }),
+      422,
+      'invalid_input',
+      'criteria',
+    ],
+    [
+      'over-long keywords',
+      () => subscribe(ctx, { criteria: { keywords: longText } }),
+      422,
+      'invalid_input',
+      'criteria.keywords',
+    ],
+    [
+      'an over-long label',
+      () => subscribe(ctx, { label: longText }),
+      422,
+      'invalid_input',
+      'label',
+    ],
+    [
+      'a label with a link',
+      () => subscribe(ctx, { label: 'Win big at https://spam.example' }),
+      422,
+      'invalid_input',
+      'label',
+    ],
+    [
+      'an over-long address',
+      () => subscribe(ctx, { email: `${'a'.repeat(250)}@example.org` }),
+      422,
+      'invalid_input',
+      'email',
+    ],
+    ['an unknown language', () => subscribe(ctx, { locale: 'de' }), 422, 'invalid_input', 'locale'],
+    [
+      'an unknown frequency',
+      () => subscribe(ctx, { frequency: 'hourly' }),
+      422,
+      'invalid_input',
+      'frequency',
+    ],
+    [
+      'a javascript: search URL',
+      () => subscribe(ctx, { searchUrl: 'javascript:alert(1)' }),
+      422,
+      'invalid_input',
+      'searchUrl',
+    ],
+    ['an unknown top-level field', () => subscribe(ctx, { admin: true }), 422, 'invalid_input', ''],
+    [
+      'a body that is not an object',
+      () => postJson(ctx, '/v1/alerts', [1, 2]),
+      422,
+      'invalid_input',
+    ],
+    [
+      'a body over 16 KB',
+      () => subscribe(ctx, { label: 'x', padding: 'p'.repeat(17 * 1024) }),
+      413,
+      'payload_too_large',
+    ],
+    [
+      'a body of another media type',
+      () =>
+        ctx.app.request('/v1/alerts', {
+          method: 'POST',
+          headers: { 'content-type': 'text/plain' },
+          body: 'email=maija@example.org',
+        }),
+      415,
+      'unsupported_media_type',
+    ],
+  ];
+
+  it.each(cases)('refuses %s and stores nothing', async (_, send, status, code, path) => {
+    const response = await send();
+    expect(response.status).toBe(status);
+    const body = await response.json();
+    expect(body.error).toMatchObject({ code, message: expect.any(String) });
+    if (path !== undefined) {
+      expect(body.error.details.map((detail: { path: string }) => detail.path)).toContain(path);
+    }
+    expect(await alertCount()).toBe(0);
+    expect((await ctx.database.db.select({ n: count() }).from(alertTokens))[0]?.n).toBe(0);
+    expect(ctx.mailer.sent).toHaveLength(0);
+  });
+
+  it('shows a browser form post its errors as a page', async () => {
+    const response = await postForm(ctx, '/v1/alerts', { email: 'nope', keywords: 'kokki' });
+    expect(response.status).toBe(422);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    const page = await response.text();
+    expect(page).toContain('Tarkista tiedot');
+    expect(page).toContain('acceptTerms');
+  });
+});
+
+describe('CORS and allowed origins', () => {
+  it('lets any origin post by default, without credentials', async () => {
+    const response = await ctx.app.request('/v1/alerts', {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://jobs.example.org',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('access-control-allow-credentials')).toBeNull();
+  });
+
+  it('allows only the configured origins and search URLs on them', async () => {
+    const strict = await createTestContext({
+      env: { ALLOWED_ORIGINS: 'https://jobs.example.org,https://tyopaikat.example.fi' },
+    });
+    try {
+      const preflight = (origin: string) =>
+        strict.app.request('/v1/alerts', {
+          method: 'OPTIONS',
+          headers: { origin, 'access-control-request-method': 'POST' },
+        });
+      expect(
+        (await preflight('https://jobs.example.org')).headers.get('access-control-allow-origin'),
+      ).toBe('https://jobs.example.org');
+      expect(
+        (await preflight('https://evil.example')).headers.get('access-control-allow-origin'),
+      ).toBeNull();
+
+      const offSite = await postJson(strict, '/v1/alerts', {
+        ...validSubscription,
+        searchUrl: 'https://evil.example/phish',
+      });
+      expect(offSite.status).toBe(422);
+      expect((await offSite.json()).error.details[0].path).toBe('searchUrl');
+      const onSite = await postJson(strict, '/v1/alerts', validSubscription);
+      expect(onSite.status).toBe(202);
+    } finally {
+      await strict.close();
+    }
+  });
+});

@@ -1,0 +1,43 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Two projects: `pglite` runs every test in-process on PGlite; `postgres` runs the database tests
+ * (test/**) again on real Postgres when TEST_DATABASE_URL is set, as CI does.
+ */
+const postgres = process.env.TEST_DATABASE_URL
+  ? [
+      {
+        test: {
+          name: 'postgres',
+          include: ['test/**/*.test.{ts,tsx}'],
+          exclude: ['test/e2e/**'],
+          globalSetup: ['test/setup/postgres-template.ts'],
+          env: { TEST_ENGINE: 'postgres' },
+          testTimeout: 20_000,
+          hookTimeout: 30_000,
+        },
+      },
+    ]
+  : [];
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'pglite',
+          include: [
+            'test/**/*.test.{ts,tsx}',
+            'src/**/*.test.{ts,tsx}',
+            'emails/**/*.test.{ts,tsx}',
+          ],
+          globalSetup: ['test/setup/pglite-template.ts'],
+          env: { TEST_ENGINE: 'pglite' },
+          testTimeout: 20_000,
+          hookTimeout: 30_000,
+        },
+      },
+      ...postgres,
+    ],
+  },
+});
