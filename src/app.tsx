@@ -3,11 +3,13 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
-import { alertPages, alertsApi, pageLocale, pagePath } from './alerts/routes';
+import { alertsApi } from './alerts/api';
+import { pageLocale, pagePath } from './alerts/http';
+import { alertPages } from './alerts/pages';
 import { isDatabaseReady } from './db/readiness';
 import { outboxViewer } from './delivery/outbox-viewer';
 import type { Deps } from './deps';
-import { AppError } from './errors';
+import { AppError, RateLimited } from './errors';
 import { prefersJson, wantsHtml } from './http/body';
 import { Page } from './http/layout';
 import { requestLog, securityHeaders } from './http/middleware';
@@ -47,8 +49,8 @@ export function createApp(deps: Deps) {
     '/v1/*',
     cors({
       origin: config.ALLOWED_ORIGINS,
-      allowMethods: ['GET', 'POST', 'OPTIONS'],
-      allowHeaders: ['Content-Type'],
+      allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+      allowHeaders: ['Content-Type', 'Authorization'],
       maxAge: 600,
     }),
   );
@@ -75,6 +77,7 @@ export function createApp(deps: Deps) {
 
 /** Pages and browser form posts get an HTML page; everything else the JSON error body. */
 function respondWithError(c: Context, error: AppError) {
+  if (error instanceof RateLimited) c.header('Retry-After', String(error.retryAfterSeconds));
   const requestIdValue: string | undefined = c.get('requestId');
   const path = new URL(c.req.url).pathname;
   const isPage = path.startsWith('/alerts/') ? !prefersJson(c) : wantsHtml(c);

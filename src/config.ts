@@ -71,6 +71,7 @@ export const configSchema = z
       .min(1)
       .max(24 * 14)
       .default(48),
+    CONFIRMATION_EMAILS_PER_HOUR: z.coerce.number().int().min(1).default(2000),
     TRUST_PROXY: flag.default(false),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   })

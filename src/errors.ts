@@ -52,7 +52,15 @@ export class AppError extends Error {
   }
 }
 
+/** 429 with the seconds after which a retry may succeed, sent as `Retry-After`. */
+export class RateLimited extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('rate_limited', 'Too many requests. Try again later.');
+  }
+}
+
 export const notFound = (message: string) => new AppError('not_found', message);
+export const unauthorized = (message: string) => new AppError('unauthorized', message);
 export const invalidInput = (message: string, details?: ErrorDetail[]) =>
   new AppError('invalid_input', message, details);
 

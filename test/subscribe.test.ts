@@ -146,7 +146,7 @@ describe('POST /v1/alerts', () => {
     expect((await subscribe(ctx)).status).toBe(202);
     const errors = ctx.logLines.filter((line) => line.includes('"level":"error"'));
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toContain('confirmation email not sent');
+    expect(errors[0]).toContain('email not sent');
     expect(ctx.logLines.join('\n')).not.toContain('maija');
   });
 });

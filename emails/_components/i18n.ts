@@ -12,6 +12,25 @@ export const serviceName: Record<Locale, string> = {
   en: 'Job alert',
 };
 
+/** Completes the sentence "…sends new jobs to this address ___"; shared by every template. */
+const frequencyInWords: Record<Locale, Record<Frequency, string>> = {
+  fi: {
+    daily: 'kerran päivässä',
+    weekly: 'kerran viikossa',
+    immediate: 'heti, kun ne julkaistaan',
+  },
+  sv: {
+    daily: 'en gång om dagen',
+    weekly: 'en gång i veckan',
+    immediate: 'så snart de publiceras',
+  },
+  en: {
+    daily: 'once a day',
+    weekly: 'once a week',
+    immediate: 'as soon as they are published',
+  },
+};
+
 /** Days a "this wasn't me" click blocks further confirmation emails to the address (SPEC §2). */
 const notMeBlockDays = 30;
 
@@ -37,11 +56,7 @@ export const confirmationStrings: Record<Locale, ConfirmationStrings> = {
     subject: (label) => `Vahvista työpaikkavahti: ${label}`,
     preview: 'Vahvista tilaus, niin saat uudet työpaikat sähköpostiisi.',
     heading: 'Vahvista työpaikkavahdin tilaus',
-    frequency: {
-      daily: 'kerran päivässä',
-      weekly: 'kerran viikossa',
-      immediate: 'heti, kun ne julkaistaan',
-    },
+    frequency: frequencyInWords.fi,
     intro: (label, frequencyInWords) =>
       `Joku, todennäköisesti sinä, on tilannut työpaikkavahdin ”${label}”, joka lähettää uudet työpaikat tähän osoitteeseen ${frequencyInWords}.`,
     criteriaHeading: 'Hakuehdot',
@@ -59,11 +74,7 @@ export const confirmationStrings: Record<Locale, ConfirmationStrings> = {
     subject: (label) => `Bekräfta jobbevakningen: ${label}`,
     preview: 'Bekräfta beställningen så får du nya jobb per e-post.',
     heading: 'Bekräfta din jobbevakning',
-    frequency: {
-      daily: 'en gång om dagen',
-      weekly: 'en gång i veckan',
-      immediate: 'så snart de publiceras',
-    },
+    frequency: frequencyInWords.sv,
     intro: (label, frequencyInWords) =>
       `Någon, troligen du, har beställt jobbevakningen ”${label}”, som skickar nya jobb till den här adressen ${frequencyInWords}.`,
     criteriaHeading: 'Sökvillkor',
@@ -82,11 +93,7 @@ export const confirmationStrings: Record<Locale, ConfirmationStrings> = {
     subject: (label) => `Confirm your job alert: ${label}`,
     preview: 'Confirm to start getting new jobs by email.',
     heading: 'Confirm your job alert',
-    frequency: {
-      daily: 'once a day',
-      weekly: 'once a week',
-      immediate: 'as soon as they are published',
-    },
+    frequency: frequencyInWords.en,
     intro: (label, frequencyInWords) =>
       `Someone, probably you, asked for the job alert “${label}”, which sends new jobs to this address ${frequencyInWords}.`,
     criteriaHeading: 'Search criteria',
@@ -99,5 +106,69 @@ export const confirmationStrings: Record<Locale, ConfirmationStrings> = {
     notMeLink: 'This wasn’t me',
     footer:
       'You are receiving this email because this address was entered in the job alert sign-up form. We use the address for job alerts only and do not track whether emails are opened or links are clicked.',
+  },
+};
+
+export type ManageLinksStrings = {
+  subject: string;
+  preview: string;
+  heading: string;
+  intro: string;
+  /** Status line of a confirmed alert; `date` is already formatted in the email's language. */
+  activeUntil: (date: string) => string;
+  pending: string;
+  /** A line of its own under the status, e.g. "New jobs once a day". */
+  frequencyLine: (frequency: Frequency) => string;
+  manageLink: string;
+  unsubscribeLink: string;
+  ignore: string;
+  footer: string;
+};
+
+export const manageLinksStrings: Record<Locale, ManageLinksStrings> = {
+  fi: {
+    subject: 'Työpaikkavahtisi',
+    preview: 'Linkit työpaikkavahtiesi muokkaamiseen, uusimiseen ja tilauksen lopettamiseen.',
+    heading: 'Työpaikkavahtisi',
+    intro:
+      'Joku, todennäköisesti sinä, pyysi linkit tämän osoitteen työpaikkavahtien hallintaan. Tässä ne ovat.',
+    activeUntil: (date) => `Voimassa ${date} asti`,
+    pending: 'Odottaa vahvistusta',
+    frequencyLine: (frequency) => `Uudet työpaikat ${frequencyInWords.fi[frequency]}`,
+    manageLink: 'Muokkaa tai uusi',
+    unsubscribeLink: 'Lopeta tilaus',
+    ignore: 'Jos et pyytänyt tätä viestiä, voit jättää sen huomiotta: mikään ei muutu.',
+    footer:
+      'Saat tämän viestin, koska joku pyysi linkit tämän sähköpostiosoitteen työpaikkavahteihin. Käytämme osoitetta vain työpaikkavahtiin emmekä seuraa viestien avaamista tai linkkien klikkauksia.',
+  },
+  sv: {
+    subject: 'Dina jobbevakningar',
+    preview: 'Länkar för att ändra, förnya eller avsluta dina jobbevakningar.',
+    heading: 'Dina jobbevakningar',
+    intro:
+      'Någon, troligen du, bad om länkar för att hantera jobbevakningarna för den här adressen. Här är de.',
+    activeUntil: (date) => `Gäller till ${date}`,
+    pending: 'Väntar på bekräftelse',
+    frequencyLine: (frequency) => `Nya jobb ${frequencyInWords.sv[frequency]}`,
+    manageLink: 'Ändra eller förnya',
+    unsubscribeLink: 'Avsluta prenumerationen',
+    ignore: 'Om du inte bad om det här kan du bortse från meddelandet: ingenting ändras.',
+    footer:
+      'Du får det här meddelandet eftersom någon bad om länkarna till jobbevakningarna för den här e-postadressen. Vi använder adressen endast för jobbevakningen och följer inte upp om meddelanden öppnas eller länkar klickas.',
+  },
+  en: {
+    subject: 'Your job alerts',
+    preview: 'Links to change, renew or cancel your job alerts.',
+    heading: 'Your job alerts',
+    intro:
+      'Someone, probably you, asked for links to manage the job alerts of this address. Here they are.',
+    activeUntil: (date) => `Valid until ${date}`,
+    pending: 'Waiting for confirmation',
+    frequencyLine: (frequency) => `New jobs ${frequencyInWords.en[frequency]}`,
+    manageLink: 'Change or renew',
+    unsubscribeLink: 'Unsubscribe',
+    ignore: 'If you did not ask for this, you can ignore this email: nothing changes.',
+    footer:
+      'You are receiving this email because someone asked for the links to the job alerts of this address. We use the address for job alerts only and do not track whether emails are opened or links are clicked.',
   },
 };

@@ -1,21 +1,45 @@
-import { createElement } from 'react';
+import { createElement, type ReactElement } from 'react';
 import ConfirmationEmail, { confirmationSubject } from '../../emails/confirmation';
+import ManageLinksEmail, { manageLinksSubject } from '../../emails/manage-links';
 import { renderEmail } from '../../emails/render';
+import type { Locale } from '../db/schema';
 import type { Deps } from '../deps';
+import { formatDate } from '../http/strings';
 import { describeError } from '../log';
 import { describeCriteria } from './describe';
 import type { AlertRow } from './tokens';
+
+type MailDeps = Pick<Deps, 'config' | 'keyring' | 'mailer' | 'log'>;
 
 export function linkTo(deps: Pick<Deps, 'config'>, path: string, token: string): string {
   return `${deps.config.PUBLIC_BASE_URL}${path}?token=${encodeURIComponent(token)}`;
 }
 
 /**
- * Renders and sends the double opt-in email. A transport failure is logged, not thrown: the
- * visitor's answer must not differ by what happened to the email.
+ * Renders and sends one email. A transport failure is logged, not thrown: the visitor's answer
+ * must not differ by what happened to the email.
  */
+async function renderAndSend(
+  deps: MailDeps,
+  message: { to: string; subject: string; template: string; element: ReactElement },
+): Promise<void> {
+  try {
+    const { html, text } = await renderEmail(message.element);
+    await deps.mailer.send({
+      to: message.to,
+      subject: message.subject,
+      html,
+      text,
+      template: message.template,
+    });
+  } catch (error) {
+    deps.log.error('email not sent', { template: message.template, ...describeError(error) });
+  }
+}
+
+/** The double opt-in email, with the confirmation and "this wasn't me" links. */
 export async function sendConfirmationEmail(
-  deps: Pick<Deps, 'config' | 'keyring' | 'mailer' | 'log'>,
+  deps: MailDeps,
   alert: AlertRow,
   email: string,
 ): Promise<void> {
@@ -28,19 +52,42 @@ export async function sendConfirmationEmail(
     notMeUrl: linkTo(deps, '/alerts/not-me', await deps.keyring.tokenFor(alert.id, 'not_me')),
     validHours: deps.config.PENDING_TTL_HOURS,
   };
-  try {
-    const { html, text } = await renderEmail(createElement(ConfirmationEmail, props));
-    await deps.mailer.send({
-      to: email,
-      subject: confirmationSubject(props),
-      html,
-      text,
-      template: 'confirmation',
-    });
-  } catch (error) {
-    deps.log.error('confirmation email not sent', {
-      template: 'confirmation',
-      ...describeError(error),
-    });
-  }
+  await renderAndSend(deps, {
+    to: email,
+    subject: confirmationSubject(props),
+    template: 'confirmation',
+    element: createElement(ConfirmationEmail, props),
+  });
+}
+
+/** One message listing every alert of an address with its manage and unsubscribe links. */
+export async function sendManageLinksEmail(
+  deps: MailDeps,
+  alerts: AlertRow[],
+  email: string,
+  locale: Locale,
+): Promise<void> {
+  const props = {
+    locale,
+    alerts: await Promise.all(
+      alerts.map(async (alert) => ({
+        label: alert.label,
+        status: alert.status,
+        expires: formatDate(alert.expiresAt, locale, deps.config.TIMEZONE),
+        frequency: alert.frequency,
+        manageUrl: linkTo(deps, '/alerts/manage', await deps.keyring.tokenFor(alert.id, 'manage')),
+        unsubscribeUrl: linkTo(
+          deps,
+          '/alerts/unsubscribe',
+          await deps.keyring.tokenFor(alert.id, 'unsubscribe'),
+        ),
+      })),
+    ),
+  };
+  await renderAndSend(deps, {
+    to: email,
+    subject: manageLinksSubject(props),
+    template: 'manage-links',
+    element: createElement(ManageLinksEmail, props),
+  });
 }

@@ -1,10 +1,11 @@
 import { and, eq, gt, sql } from 'drizzle-orm';
 import { withTransaction } from '../db/database';
-import { addressBlocks, alerts } from '../db/schema';
+import { addressBlocks, alerts, tokenPurposes } from '../db/schema';
 import type { Deps } from '../deps';
-import { invalidInput, notFound } from '../errors';
+import { invalidInput, notFound, RateLimited } from '../errors';
 import { ALERT_LIFETIME_MONTHS, addDays, addHours, addMonths } from '../time';
 import { sendConfirmationEmail } from './emails';
+import { limits, takeRateLimit, takeWindowCounter } from './limits';
 import type { SubscribeRequest } from './schemas';
 import { type AlertRow, alertForToken, registerTokens } from './tokens';
 
@@ -14,12 +15,33 @@ type ServiceDeps = Pick<Deps, 'db' | 'keyring' | 'config' | 'mailer' | 'log'>;
 export const NOT_ME_BLOCK_DAYS = 30;
 
 /**
+ * Counts a subscribe or manage-link request against its client's limit (SPEC.md §5), before the
+ * body is even read, and refuses it with 429 beyond the limit. A client whose address is unknown
+ * (no socket, no trusted header) is not limited here.
+ */
+export async function admitClient({
+  deps,
+  ip,
+  now,
+}: {
+  deps: Pick<Deps, 'db' | 'keyring'>;
+  ip: string | undefined;
+  now: Date;
+}): Promise<void> {
+  if (!ip) return;
+  const rule = limits.perClient(await deps.keyring.limitKey(ip));
+  const decision = await withTransaction(deps.db, (tx) => takeRateLimit(tx, rule, now));
+  if (!decision.allowed) throw new RateLimited(decision.retryAfterSeconds);
+}
+
+/**
  * Stores a pending alert and mails its confirmation link (SPEC.md §2 "Subscribe").
  *
- * Whatever the address, the caller learns nothing: a filled honeypot, a blocked address and a
- * repeat subscription all end like a first one, so the HTTP answer is the same for all of them.
- * Subscribing again with the same criteria while the first request is still pending refreshes
- * that request instead of storing a second one.
+ * Whatever the address, the caller learns nothing: a filled honeypot, a blocked address, an
+ * address past its email cap, the service past its hourly cap and a repeat subscription all end
+ * like a first one, so the HTTP answer is the same for all of them. Where no email can go out,
+ * nothing is stored either. Subscribing again with the same criteria while the first request is
+ * still pending refreshes that request instead of storing a second one.
  */
 export async function subscribeAlert({
   deps,
@@ -46,12 +68,21 @@ export async function subscribeAlert({
     expiresAt: addHours(now, config.PENDING_TTL_HOURS),
   };
 
+  const addressKey = await keyring.limitKey(input.email);
+
   const alert = await withTransaction(db, async (tx) => {
     const [block] = await tx
       .select({ emailHash: addressBlocks.emailHash })
       .from(addressBlocks)
       .where(and(eq(addressBlocks.emailHash, emailHash), gt(addressBlocks.blockedUntil, now)));
-    if (block) return undefined;
+    if (block) return suppressed(deps, 'address blocked by its owner');
+    if (!(await takeRateLimit(tx, limits.perAddress(addressKey), now)).allowed) {
+      return suppressed(deps, 'address email cap reached');
+    }
+    const hourly = limits.confirmationsPerHour(config.CONFIRMATION_EMAILS_PER_HOUR);
+    if (!(await takeWindowCounter(tx, hourly, now)).allowed) {
+      return suppressed(deps, 'hourly confirmation cap reached');
+    }
 
     const [pending] = await tx
       .update(alerts)
@@ -78,11 +109,17 @@ export async function subscribeAlert({
           })
           .returning();
     if (!stored) throw new Error('insert returned no alert');
-    await registerTokens(tx, keyring, stored.id, ['confirm', 'not_me'], now);
+    await registerTokens(tx, keyring, stored.id, tokenPurposes, now);
     return stored;
   });
 
   if (alert) await sendConfirmationEmail(deps, alert, input.email);
+}
+
+/** Why a confirmation email did not go out: logged as a reason, never with the address. */
+function suppressed(deps: Pick<Deps, 'log'>, reason: string): undefined {
+  deps.log.info('confirmation email suppressed', { reason });
+  return undefined;
 }
 
 function defaultLabel(input: SubscribeRequest): string {
@@ -141,7 +178,7 @@ export async function confirmAlert({
   token,
   now,
 }: {
-  deps: Pick<Deps, 'db' | 'keyring'>;
+  deps: Pick<Deps, 'db'>;
   token: string;
   now: Date;
 }): Promise<Confirmation> {
@@ -160,7 +197,6 @@ export async function confirmAlert({
       .where(eq(alerts.id, alert.id))
       .returning();
     if (!activated) throw confirmationNotFound();
-    await registerTokens(tx, deps.keyring, alert.id, ['manage', 'unsubscribe'], now);
     return { alert: activated, alreadyActive: false };
   });
 }

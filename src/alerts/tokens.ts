@@ -8,7 +8,7 @@ export async function registerTokens(
   tx: Tx,
   keyring: Keyring,
   alertId: string,
-  purposes: TokenPurpose[],
+  purposes: readonly TokenPurpose[],
   now: Date,
 ): Promise<void> {
   const rows = await Promise.all(

@@ -18,6 +18,11 @@ export interface Keyring {
   decryptEmail(ciphertext: string): Promise<string>;
   hashEmail(email: string): Promise<string>;
   tokenFor(alertId: string, purpose: TokenPurpose): Promise<string>;
+  /**
+   * A keyed hash for rate-limit records (of an address or a client IP), under a key of its own so
+   * that those short-lived records never hold an alert's lookup hash.
+   */
+  limitKey(value: string): Promise<string>;
 }
 
 export interface KeyMaterial {
@@ -58,6 +63,7 @@ export async function createKeyring(material: KeyMaterial): Promise<Keyring> {
   const sign = async (key: CryptoKey, message: string) =>
     new Uint8Array(await crypto.subtle.sign('HMAC', key, utf8(message)));
   const tokenKey = await hmacKey(await sign(hashKey, 'tyopaikkavahti/link-tokens/v1'));
+  const limitKey = await hmacKey(await sign(hashKey, 'tyopaikkavahti/rate-limits/v1'));
   const [current] = encryption;
   if (!current) throw new Error('unreachable: checked above');
 
@@ -91,6 +97,9 @@ export async function createKeyring(material: KeyMaterial): Promise<Keyring> {
     },
     async tokenFor(alertId, purpose) {
       return toBase64Url(await sign(tokenKey, `${purpose}:${alertId}`));
+    },
+    async limitKey(value) {
+      return toBase64Url(await sign(limitKey, normalizeEmail(value))).slice(0, 32);
     },
   };
 }

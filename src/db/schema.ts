@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { check, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import type { Criteria } from '../alerts/criteria';
 
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -73,3 +83,28 @@ export const addressBlocks = pgTable('address_blocks', {
   emailHash: text('email_hash').primaryKey(),
   blockedUntil: instant('blocked_until').notNull(),
 });
+
+/**
+ * One row per counted event (a request from a client, an email to an address, a confirmation
+ * email at all), so that limits hold across instances and on Workers (SPEC.md §5). Keys are keyed
+ * hashes, never an address or an IP; rows older than their window are deleted as limits are checked.
+ */
+export const rateEvents = pgTable(
+  'rate_events',
+  {
+    key: text('key').notNull(),
+    at: instant('at').notNull(),
+  },
+  (table) => [index('rate_events_key_at_idx').on(table.key, table.at)],
+);
+
+/** Fixed-window counters for service-wide limits, where one row per event would be too many. */
+export const rateCounters = pgTable(
+  'rate_counters',
+  {
+    key: text('key').notNull(),
+    windowStart: instant('window_start').notNull(),
+    hits: integer('hits').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.key, table.windowStart] })],
+);

@@ -26,6 +26,35 @@ export interface PageStrings {
   invalidLead: string;
   notFoundTitle: string;
   notFoundLead: string;
+  manageTitle: string;
+  statusHeading: string;
+  statusActive: (expires: string) => string;
+  statusPending: string;
+  languageHeading: string;
+  settingsTitle: string;
+  frequencyLegend: string;
+  languageLabel: string;
+  saveButton: string;
+  updatedNotice: string;
+  renewTitle: string;
+  renewLead: (newExpiry: string) => string;
+  renewDueLead: (expires: string) => string;
+  renewButton: string;
+  renewedNotice: (expires: string) => string;
+  exportTitle: string;
+  exportLead: string;
+  exportButton: string;
+  deleteTitle: string;
+  deleteLead: string;
+  deleteButton: string;
+  deletedTitle: string;
+  deletedLead: string;
+  unsubscribeTitle: string;
+  unsubscribeLead: string;
+  unsubscribeButton: string;
+  unsubscribedTitle: string;
+  unsubscribedLead: string;
+  manageLink: string;
   back: string;
   languageName: string;
 }
@@ -61,6 +90,38 @@ export const pageStrings: Record<Locale, PageStrings> = {
     invalidLead: 'Lomakkeessa on virheitä:',
     notFoundTitle: 'Sivua ei löydy',
     notFoundLead: 'Osoitteessa ei ole sivua.',
+    manageTitle: 'Työpaikkavahtisi',
+    statusHeading: 'Tila',
+    statusActive: (expires) => `Voimassa ${expires} asti`,
+    statusPending: 'Odottaa vahvistusta sähköpostissa olevasta linkistä',
+    languageHeading: 'Kieli',
+    settingsTitle: 'Muuta asetuksia',
+    frequencyLegend: 'Kuinka usein haluat uudet työpaikat?',
+    languageLabel: 'Viestien ja sivujen kieli',
+    saveButton: 'Tallenna muutokset',
+    updatedNotice: 'Muutokset on tallennettu.',
+    renewTitle: 'Uusi vahti',
+    renewLead: (newExpiry) =>
+      `Vahti on voimassa enintään kolme kuukautta kerrallaan. Uusiminen jatkaa sitä ${newExpiry} asti.`,
+    renewDueLead: (expires) =>
+      `Vahti päättyy ${expires}. Uusi se, jos haluat edelleen uusia työpaikkoja.`,
+    renewButton: 'Uusi vahti kolmeksi kuukaudeksi',
+    renewedNotice: (expires) => `Vahti on uusittu. Se on voimassa ${expires} asti.`,
+    exportTitle: 'Lataa tietosi',
+    exportLead: 'Saat kaikki tästä vahdista tallennetut tiedot JSON-tiedostona.',
+    exportButton: 'Lataa tiedot',
+    deleteTitle: 'Poista vahti',
+    deleteLead: 'Vahti ja sähköpostiosoitteesi poistetaan heti ja pysyvästi.',
+    deleteButton: 'Poista vahti',
+    deletedTitle: 'Vahti on poistettu',
+    deletedLead: 'Vahti ja osoitteesi on poistettu. Et saa siitä enää viestejä.',
+    unsubscribeTitle: 'Lopeta tilaus',
+    unsubscribeLead:
+      'Haluatko lopettaa tämän työpaikkavahdin? Vahti ja osoitteesi poistetaan heti.',
+    unsubscribeButton: 'Lopeta tilaus',
+    unsubscribedTitle: 'Tilaus on lopetettu',
+    unsubscribedLead: 'Vahti ja osoitteesi on poistettu. Et saa siitä enää viestejä.',
+    manageLink: 'Hallitse vahtia',
     back: 'Takaisin',
     languageName: 'Suomeksi',
   },
@@ -94,6 +155,39 @@ export const pageStrings: Record<Locale, PageStrings> = {
     invalidLead: 'Formuläret innehåller fel:',
     notFoundTitle: 'Sidan hittades inte',
     notFoundLead: 'Det finns ingen sida på adressen.',
+    manageTitle: 'Din jobbevakning',
+    statusHeading: 'Status',
+    statusActive: (expires) => `Gäller till ${expires}`,
+    statusPending: 'Väntar på bekräftelse via länken i e-postmeddelandet',
+    languageHeading: 'Språk',
+    settingsTitle: 'Ändra inställningar',
+    frequencyLegend: 'Hur ofta vill du få nya jobb?',
+    languageLabel: 'Språk för meddelanden och sidor',
+    saveButton: 'Spara ändringarna',
+    updatedNotice: 'Ändringarna är sparade.',
+    renewTitle: 'Förnya bevakningen',
+    renewLead: (newExpiry) =>
+      `En bevakning gäller högst tre månader åt gången. Förnyar du den gäller den till ${newExpiry}.`,
+    renewDueLead: (expires) =>
+      `Bevakningen upphör ${expires}. Förnya den om du vill fortsätta få nya jobb.`,
+    renewButton: 'Förnya bevakningen i tre månader',
+    renewedNotice: (expires) => `Bevakningen är förnyad. Den gäller till ${expires}.`,
+    exportTitle: 'Ladda ner dina uppgifter',
+    exportLead: 'Du får alla uppgifter som sparats om bevakningen som en JSON-fil.',
+    exportButton: 'Ladda ner uppgifterna',
+    deleteTitle: 'Ta bort bevakningen',
+    deleteLead: 'Bevakningen och din e-postadress tas bort genast och permanent.',
+    deleteButton: 'Ta bort bevakningen',
+    deletedTitle: 'Bevakningen är borttagen',
+    deletedLead: 'Bevakningen och din adress är borttagna. Du får inga fler meddelanden om den.',
+    unsubscribeTitle: 'Avsluta prenumerationen',
+    unsubscribeLead:
+      'Vill du avsluta den här jobbevakningen? Bevakningen och din adress tas bort genast.',
+    unsubscribeButton: 'Avsluta prenumerationen',
+    unsubscribedTitle: 'Prenumerationen är avslutad',
+    unsubscribedLead:
+      'Bevakningen och din adress är borttagna. Du får inga fler meddelanden om den.',
+    manageLink: 'Hantera bevakningen',
     back: 'Tillbaka',
     languageName: 'På svenska',
   },
@@ -128,6 +222,38 @@ export const pageStrings: Record<Locale, PageStrings> = {
     invalidLead: 'The form has errors:',
     notFoundTitle: 'Page not found',
     notFoundLead: 'There is no page at this address.',
+    manageTitle: 'Your job alert',
+    statusHeading: 'Status',
+    statusActive: (expires) => `Valid until ${expires}`,
+    statusPending: 'Waiting for confirmation through the link in the email',
+    languageHeading: 'Language',
+    settingsTitle: 'Change settings',
+    frequencyLegend: 'How often do you want new jobs?',
+    languageLabel: 'Language of emails and pages',
+    saveButton: 'Save changes',
+    updatedNotice: 'Your changes are saved.',
+    renewTitle: 'Renew the alert',
+    renewLead: (newExpiry) =>
+      `An alert is valid for at most three months at a time. Renewing extends it until ${newExpiry}.`,
+    renewDueLead: (expires) => `The alert ends on ${expires}. Renew it to keep getting new jobs.`,
+    renewButton: 'Renew for three months',
+    renewedNotice: (expires) => `The alert is renewed. It is valid until ${expires}.`,
+    exportTitle: 'Download your data',
+    exportLead: 'You get everything stored about this alert as a JSON file.',
+    exportButton: 'Download data',
+    deleteTitle: 'Delete the alert',
+    deleteLead: 'The alert and your email address are deleted at once and for good.',
+    deleteButton: 'Delete the alert',
+    deletedTitle: 'The alert is deleted',
+    deletedLead: 'The alert and your address are deleted. You will get no more emails from it.',
+    unsubscribeTitle: 'Unsubscribe',
+    unsubscribeLead:
+      'Do you want to stop this job alert? The alert and your address are deleted at once.',
+    unsubscribeButton: 'Unsubscribe',
+    unsubscribedTitle: 'You are unsubscribed',
+    unsubscribedLead:
+      'The alert and your address are deleted. You will get no more emails from it.',
+    manageLink: 'Manage the alert',
     back: 'Back',
     languageName: 'In English',
   },

@@ -1,5 +1,6 @@
 import type { OutgoingEmail } from '../../src/deps';
 import type { TestContext } from './context';
+import { rememberRequestBody, rememberSensitive } from './sensitive';
 
 export const validSubscription = {
   email: 'maija.meikalainen@example.org',
@@ -13,6 +14,9 @@ export const validSubscription = {
 };
 
 export function postJson(ctx: TestContext, path: string, body: unknown, headers = {}) {
+  if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+    rememberRequestBody(body as Record<string, unknown>);
+  }
   return ctx.app.request(path, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -26,6 +30,7 @@ export function postForm(
   fields: Record<string, string | string[]>,
   headers: Record<string, string> = { accept: 'text/html' },
 ) {
+  rememberRequestBody(fields);
   const body = new URLSearchParams();
   for (const [name, value] of Object.entries(fields)) {
     for (const entry of Array.isArray(value) ? value : [value]) body.append(name, entry);
@@ -44,7 +49,9 @@ export function subscribe(ctx: TestContext, overrides: Record<string, unknown> =
 /** The links of an email, by path, as the mail client would show them. */
 export function linksIn(email: OutgoingEmail): URL[] {
   const found = email.text.match(/https?:\/\/[^\s"<>)]+/g) ?? [];
-  return [...new Set(found)].map((href) => new URL(href));
+  const links = [...new Set(found)].map((href) => new URL(href));
+  for (const link of links) rememberSensitive(link.searchParams.get('token'));
+  return links;
 }
 
 export function linkTo(email: OutgoingEmail, path: string): URL {

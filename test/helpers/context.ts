@@ -6,6 +6,7 @@ import { type Db, queryRows } from '../../src/db/database';
 import type { Clock, Deps, Mailer, OutgoingEmail } from '../../src/deps';
 import { createJsonLog } from '../../src/log';
 import { openTestDatabase, type TestDatabase } from './database';
+import { capturedLogLines } from './sensitive';
 
 async function truncateAll(db: Db) {
   const tables = await queryRows<{ name: string }>(
@@ -103,7 +104,13 @@ export async function createTestContext(
     clock,
     config,
     keyring,
-    log: createJsonLog((line) => logLines.push(line), { level: 'debug', now: clock.now }),
+    log: createJsonLog(
+      (line) => {
+        logLines.push(line);
+        capturedLogLines.push(line);
+      },
+      { level: 'debug', now: clock.now },
+    ),
   };
   return {
     app: createApp(deps),

@@ -1,0 +1,146 @@
+/** @jsxImportSource hono/jsx */
+import { type Context, Hono } from 'hono';
+import { z } from 'zod';
+import { locales } from '../db/schema';
+import type { Deps } from '../deps';
+import { detailsFromIssues, invalidInput, unauthorized } from '../errors';
+import { readBody, wantsHtml } from '../http/body';
+import { clientIp } from '../http/client-ip';
+import { Page } from '../http/layout';
+import { pageStrings } from '../http/strings';
+import { subscribeBodyFromForm } from './form';
+import { ignoreNotFound, pagePath } from './http';
+import {
+  alertSettings,
+  alertView,
+  deleteAlert,
+  exportAlert,
+  findManagedAlert,
+  renewAlert,
+  updateAlertSettings,
+} from './manage';
+import { sendManageLinks } from './manage-links';
+import { emailSchema, subscribeRequest, tokenSchema } from './schemas';
+import { admitClient, subscribeAlert } from './service';
+
+/** The same answer for every accepted request, known address or not (no enumeration). */
+export const ACCEPTED = {
+  status: 'accepted',
+  message: 'If the address can receive email, a message is on its way to it.',
+} as const;
+
+const manageLinkRequest = z.strictObject({
+  email: emailSchema,
+  locale: z.enum(locales).optional(),
+  website: z.string().max(2000).optional(),
+});
+
+/**
+ * `/v1/alerts`: subscribing and asking for manage links (JSON, or form posts from plain HTML
+ * forms), and the JSON API for host pages that manage an alert with its manage token.
+ */
+export function alertsApi(deps: Deps) {
+  const { config } = deps;
+
+  const parse = <T extends z.ZodType>(schema: T, raw: unknown, what: string): z.output<T> => {
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+      throw invalidInput(`The ${what} is not valid.`, detailsFromIssues(parsed.error.issues));
+    }
+    return parsed.data;
+  };
+
+  const accepted = (c: Context, form: boolean, locale: keyof typeof pageStrings) => {
+    if (!form || !wantsHtml(c)) return c.json(ACCEPTED, 202);
+    const t = pageStrings[locale];
+    return c.html(
+      <Page locale={locale} title={t.checkInboxTitle} path={pagePath(c)}>
+        <p role="status">{t.checkInboxLead(config.PENDING_TTL_HOURS)}</p>
+      </Page>,
+      202,
+    );
+  };
+
+  const admit = (c: Context) =>
+    admitClient({ deps, ip: clientIp(c, config.TRUST_PROXY), now: deps.clock.now() });
+
+  const bearer = (c: Context): string => {
+    const header = c.req.header('authorization') ?? '';
+    const parsed = tokenSchema.safeParse(header.match(/^Bearer\s+(\S+)$/i)?.[1]);
+    if (!parsed.success) {
+      c.header('WWW-Authenticate', 'Bearer');
+      throw unauthorized('Send the manage token as Authorization: Bearer <token>.');
+    }
+    return parsed.data;
+  };
+
+  const managed = async (c: Context) => {
+    const token = bearer(c);
+    const alert = await findManagedAlert({ deps, token }).catch(ignoreNotFound);
+    if (!alert) throw unknownToken(c);
+    return { token, alert };
+  };
+
+  return new Hono()
+    .post('/', async (c) => {
+      await admit(c);
+      const body = await readBody(c);
+      const raw = body.kind === 'json' ? body.value : subscribeBodyFromForm(body.fields);
+      const input = parse(subscribeRequest, raw, 'subscription');
+      await subscribeAlert({ deps, input, now: deps.clock.now() });
+      return accepted(c, body.kind === 'form', input.locale);
+    })
+    .post('/manage-link', async (c) => {
+      await admit(c);
+      const body = await readBody(c);
+      const raw = body.kind === 'json' ? body.value : subscribeBodyFromForm(body.fields);
+      const input = parse(manageLinkRequest, raw, 'request');
+      if (!input.website) {
+        await sendManageLinks({
+          deps,
+          email: input.email,
+          locale: input.locale,
+          now: deps.clock.now(),
+        });
+      }
+      return accepted(c, body.kind === 'form', input.locale ?? 'fi');
+    })
+    .get('/current', async (c) => {
+      const { alert } = await managed(c);
+      return c.json({ alert: alertView(alert, deps.clock.now()) });
+    })
+    .patch('/current', async (c) => {
+      const token = bearer(c);
+      const body = await readBody(c);
+      const settings = parse(
+        alertSettings,
+        body.kind === 'json' ? body.value : body.fields,
+        'change',
+      );
+      const alert = await updateAlertSettings({ deps, token, settings }).catch(ignoreNotFound);
+      if (!alert) throw unknownToken(c);
+      return c.json({ alert: alertView(alert, deps.clock.now()) });
+    })
+    .post('/current/renew', async (c) => {
+      const token = bearer(c);
+      const now = deps.clock.now();
+      const alert = await renewAlert({ deps, token, now }).catch(ignoreNotFound);
+      if (!alert) throw unknownToken(c);
+      return c.json({ alert: alertView(alert, now) });
+    })
+    .get('/current/export', async (c) => {
+      const { alert } = await managed(c);
+      return c.json(await exportAlert({ deps, alert, now: deps.clock.now() }));
+    })
+    .delete('/current', async (c) => {
+      const token = bearer(c);
+      const { deleted } = await deleteAlert({ deps, token, purpose: 'manage' });
+      if (!deleted) throw unknownToken(c);
+      return c.json({ deleted: true });
+    });
+}
+
+function unknownToken(c: Context) {
+  c.header('WWW-Authenticate', 'Bearer error="invalid_token"');
+  return unauthorized('The manage token names no alert; the alert may have been deleted.');
+}

@@ -1,0 +1,58 @@
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { type Locale, locales } from '../db/schema';
+import { AppError, invalidInput } from '../errors';
+import { firstField, readBody, wantsHtml } from '../http/body';
+import { tokenSchema } from './schemas';
+
+export function queryToken(c: Context): string | undefined {
+  const parsed = tokenSchema.safeParse(c.req.query('token'));
+  return parsed.success ? parsed.data : undefined;
+}
+
+/**
+ * The token and fields of a page's POST: form fields from the page (the token as a field, or in
+ * the query as RFC 8058 one-click posts carry it), or `{ token }` from API clients.
+ */
+export async function readTokenPost(
+  c: Context,
+): Promise<{ token: string; html: boolean; fields: Record<string, string | undefined> }> {
+  const body = await readBody(c);
+  const fields: Record<string, string | undefined> = {};
+  if (body.kind === 'form') {
+    for (const name of Object.keys(body.fields)) fields[name] = firstField(body.fields, name);
+  } else {
+    const parsed = z.record(z.string(), z.unknown()).safeParse(body.value);
+    for (const [name, value] of Object.entries(parsed.data ?? {})) {
+      if (typeof value === 'string') fields[name] = value;
+    }
+  }
+  const parsed = tokenSchema.safeParse(fields.token ?? c.req.query('token'));
+  if (!parsed.success) {
+    throw invalidInput('The link token is missing or malformed.', [
+      { path: 'token', message: 'must be the token from the link' },
+    ]);
+  }
+  return { token: parsed.data, html: body.kind === 'form' || wantsHtml(c), fields };
+}
+
+export function ignoreNotFound(error: unknown): undefined {
+  if (error instanceof AppError && error.code === 'not_found') return undefined;
+  throw error;
+}
+
+/** The page's language: `?lang=` first, then the alert's, then the browser's, then Finnish. */
+export function pageLocale(c: Context, alertLocale?: Locale): Locale {
+  const requested = z.enum(locales).safeParse(c.req.query('lang'));
+  if (requested.success) return requested.data;
+  if (alertLocale) return alertLocale;
+  const accepted = (c.req.header('accept-language') ?? '')
+    .split(',')
+    .map((part) => part.split(';')[0]?.trim().slice(0, 2).toLowerCase());
+  return locales.find((locale) => accepted.includes(locale)) ?? 'fi';
+}
+
+export function pagePath(c: Context): string {
+  const url = new URL(c.req.url);
+  return `${url.pathname}${url.search}`;
+}

@@ -1,0 +1,187 @@
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { withTransaction } from '../db/database';
+import { alerts, frequencies, locales, type TokenPurpose } from '../db/schema';
+import type { Deps } from '../deps';
+import { AppError, notFound } from '../errors';
+import { ALERT_LIFETIME_MONTHS, addMonths } from '../time';
+import { describeCriteria } from './describe';
+import { type AlertRow, alertForToken } from './tokens';
+
+/** What the user may change on the manage page (SPEC.md §2 "Manage"). */
+export const alertSettings = z
+  .strictObject({
+    frequency: z.enum(frequencies).optional(),
+    locale: z.enum(locales).optional(),
+  })
+  .refine((settings) => settings.frequency !== undefined || settings.locale !== undefined, {
+    message: 'give frequency, locale or both',
+  });
+
+export type AlertSettings = z.output<typeof alertSettings>;
+
+/** Renewing is offered from this many days before expiry (the digests' renew button too). */
+export const RENEWAL_WINDOW_DAYS = 14;
+
+const alertGone = () => notFound('This alert no longer exists.');
+
+/** The alert a manage token names, read without changing anything. */
+export async function findManagedAlert({
+  deps,
+  token,
+}: {
+  deps: Pick<Deps, 'db'>;
+  token: string;
+}): Promise<AlertRow> {
+  const alert = await alertForToken(deps.db, token, 'manage');
+  if (!alert) throw alertGone();
+  return alert;
+}
+
+export async function updateAlertSettings({
+  deps,
+  token,
+  settings,
+}: {
+  deps: Pick<Deps, 'db'>;
+  token: string;
+  settings: AlertSettings;
+}): Promise<AlertRow> {
+  return withTransaction(deps.db, async (tx) => {
+    const alert = await alertForToken(tx, token, 'manage', { forUpdate: true });
+    if (!alert) throw alertGone();
+    const [updated] = await tx
+      .update(alerts)
+      .set(settings)
+      .where(eq(alerts.id, alert.id))
+      .returning();
+    if (!updated) throw alertGone();
+    return updated;
+  });
+}
+
+/**
+ * Renews an active alert (SPEC.md §2 "Renew"): expiry = now + 3 months, and the renewal time and
+ * the current terms version are recorded as fresh consent. Renewing is allowed at any time, since
+ * it never gives more than three months from the click; pages and emails offer it prominently in
+ * the last 14 days.
+ */
+export async function renewAlert({
+  deps,
+  token,
+  now,
+}: {
+  deps: Pick<Deps, 'db' | 'config'>;
+  token: string;
+  now: Date;
+}): Promise<AlertRow> {
+  return withTransaction(deps.db, async (tx) => {
+    const alert = await alertForToken(tx, token, 'manage', { forUpdate: true });
+    if (!alert || alert.expiresAt.getTime() <= now.getTime()) throw alertGone();
+    if (alert.status !== 'active') {
+      throw new AppError('conflict', 'Confirm the alert first; then it can be renewed.');
+    }
+    const [renewed] = await tx
+      .update(alerts)
+      .set({
+        renewedAt: now,
+        termsVersion: deps.config.TERMS_VERSION,
+        expiresAt: addMonths(now, ALERT_LIFETIME_MONTHS),
+      })
+      .where(eq(alerts.id, alert.id))
+      .returning();
+    if (!renewed) throw alertGone();
+    return renewed;
+  });
+}
+
+/**
+ * Deletes the alert a manage or unsubscribe token names, with everything stored for it (tokens and
+ * everything else cascade). A token that names nothing any more deletes nothing.
+ */
+export async function deleteAlert({
+  deps,
+  token,
+  purpose,
+}: {
+  deps: Pick<Deps, 'db'>;
+  token: string;
+  purpose: Extract<TokenPurpose, 'manage' | 'unsubscribe'>;
+}): Promise<{ deleted: AlertRow | undefined }> {
+  return withTransaction(deps.db, async (tx) => {
+    const alert = await alertForToken(tx, token, purpose, { forUpdate: true });
+    if (!alert) return { deleted: undefined };
+    const removed = await tx
+      .delete(alerts)
+      .where(eq(alerts.id, alert.id))
+      .returning({ id: alerts.id });
+    return { deleted: removed.length > 0 ? alert : undefined };
+  });
+}
+
+/** Whether the renew button belongs on the page: the last 14 days of an active alert. */
+export function isRenewalDue(alert: AlertRow, now: Date): boolean {
+  const left = alert.expiresAt.getTime() - now.getTime();
+  return alert.status === 'active' && left < RENEWAL_WINDOW_DAYS * 24 * 3_600_000;
+}
+
+/**
+ * Everything stored about the alert (SPEC.md §2 "Manage": download their data), in one JSON
+ * document: the address in plain text (it is the user's own), the proof of consent and the search.
+ */
+export async function exportAlert({
+  deps,
+  alert,
+  now,
+}: {
+  deps: Pick<Deps, 'keyring'>;
+  alert: AlertRow;
+  now: Date;
+}) {
+  return {
+    exportedAt: now.toISOString(),
+    alert: {
+      id: alert.id,
+      status: alert.status,
+      email: await deps.keyring.decryptEmail(alert.emailCiphertext),
+      label: alert.label,
+      criteria: alert.criteria,
+      criteriaInWords: describeCriteria(alert.criteria, alert.locale),
+      searchUrl: alert.searchUrl,
+      locale: alert.locale,
+      frequency: alert.frequency,
+      expiresAt: alert.expiresAt.toISOString(),
+    },
+    consent: {
+      termsVersion: alert.termsVersion,
+      subscribedAt: alert.subscribedAt.toISOString(),
+      confirmedAt: alert.confirmedAt?.toISOString() ?? null,
+      renewedAt: alert.renewedAt?.toISOString() ?? null,
+    },
+    storage: {
+      email:
+        'encrypted with AES-256-GCM, found by a keyed HMAC-SHA-256 hash; deleted with the alert',
+      links: 'only SHA-256 hashes of the link tokens are stored; they die with the alert',
+      tracking: 'no IP address, user agent, opens or clicks are stored',
+    },
+  };
+}
+
+/** The alert as the JSON API shows it: no address, no hashes. */
+export function alertView(alert: AlertRow, now: Date) {
+  return {
+    id: alert.id,
+    status: alert.status,
+    label: alert.label,
+    criteria: alert.criteria,
+    searchUrl: alert.searchUrl,
+    locale: alert.locale,
+    frequency: alert.frequency,
+    termsVersion: alert.termsVersion,
+    subscribedAt: alert.subscribedAt.toISOString(),
+    confirmedAt: alert.confirmedAt?.toISOString() ?? null,
+    renewedAt: alert.renewedAt?.toISOString() ?? null,
+    expiresAt: alert.expiresAt.toISOString(),
+    renewalDue: isRenewalDue(alert, now),
+  };
+}
