@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { locales } from '../db/schema';
 import type { Deps } from '../deps';
 import { detailsFromIssues, invalidInput, unauthorized } from '../errors';
-import { readBody, wantsHtml } from '../http/body';
+import { firstField, readBody, wantsHtml } from '../http/body';
 import { clientIp } from '../http/client-ip';
 import { Page } from '../http/layout';
 import { pageStrings } from '../http/strings';
@@ -93,7 +93,14 @@ export function alertsApi(deps: Deps) {
     .post('/manage-link', async (c) => {
       await admit(c);
       const body = await readBody(c);
-      const raw = body.kind === 'json' ? body.value : subscribeBodyFromForm(body.fields);
+      const raw =
+        body.kind === 'json'
+          ? body.value
+          : {
+              email: firstField(body.fields, 'email'),
+              locale: firstField(body.fields, 'locale') || undefined,
+              website: firstField(body.fields, 'website') || undefined,
+            };
       const input = parse(manageLinkRequest, raw, 'request');
       if (!input.website) {
         await sendManageLinks({

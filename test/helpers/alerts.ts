@@ -1,3 +1,6 @@
+import { desc, eq } from 'drizzle-orm';
+import { expect } from 'vitest';
+import { alerts } from '../../src/db/schema';
 import type { OutgoingEmail } from '../../src/deps';
 import type { TestContext } from './context';
 import { rememberRequestBody, rememberSensitive } from './sensitive';
@@ -67,4 +70,41 @@ export function lastEmail(ctx: TestContext): OutgoingEmail {
   const email = ctx.mailer.sent.at(-1);
   if (!email) throw new Error('no email was sent');
   return email;
+}
+
+export interface SubscribedAlert {
+  id: string;
+  confirmToken: string;
+  manageToken: string;
+  unsubscribeToken: string;
+}
+
+/**
+ * Subscribes and confirms through the HTTP flow; the manage and unsubscribe tokens are the ones the
+ * service puts in its later emails (digests, manage links), made by the same keyring.
+ */
+export async function subscribeAndConfirm(
+  ctx: TestContext,
+  overrides: Record<string, unknown> = {},
+): Promise<SubscribedAlert> {
+  expect((await subscribe(ctx, overrides)).status).toBe(202);
+  const confirmToken = linkTo(lastEmail(ctx), '/alerts/confirm').searchParams.get('token') ?? '';
+  const confirmed = await postJson(ctx, '/alerts/confirm', { token: confirmToken });
+  expect(confirmed.status).toBe(200);
+  const [row] = await ctx.database.db
+    .select({ id: alerts.id })
+    .from(alerts)
+    .where(
+      eq(
+        alerts.emailHash,
+        await ctx.keyring.hashEmail(String(overrides.email ?? validSubscription.email)),
+      ),
+    )
+    .orderBy(desc(alerts.subscribedAt))
+    .limit(1);
+  if (!row) throw new Error('the alert was not stored');
+  const manageToken = await ctx.keyring.tokenFor(row.id, 'manage');
+  const unsubscribeToken = await ctx.keyring.tokenFor(row.id, 'unsubscribe');
+  for (const token of [confirmToken, manageToken, unsubscribeToken]) rememberSensitive(token);
+  return { id: row.id, confirmToken, manageToken, unsubscribeToken };
 }

@@ -1,0 +1,242 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { alerts } from '../src/db/schema';
+import { postForm, subscribeAndConfirm, validSubscription } from './helpers/alerts';
+import { createTestContext, type TestContext } from './helpers/context';
+import { dumpAllRows, findInDatabase } from './helpers/scan';
+
+let ctx: TestContext;
+beforeAll(async () => {
+  ctx = await createTestContext();
+});
+beforeEach(() => ctx.reset());
+afterAll(() => ctx.close());
+
+const DAY = 24 * 3_600_000;
+const alertRow = async (id: string) =>
+  (await ctx.database.db.select().from(alerts).where(eq(alerts.id, id)))[0];
+const managePage = (token: string, query = '') =>
+  ctx.app.request(`/alerts/manage?token=${token}${query}`);
+
+/** Everything that could identify a deleted alert: its id, the ciphertext and hash of its address. */
+async function tracesOf(id: string) {
+  const row = await alertRow(id);
+  if (!row) throw new Error('no alert to trace');
+  return [id, row.emailCiphertext, row.emailHash];
+}
+
+async function expectNoTraces(traces: string[]) {
+  for (const trace of traces) expect(await findInDatabase(ctx.database.db, trace)).toEqual([]);
+}
+
+describe('the manage page', () => {
+  it('shows label, criteria in words, frequency, language and expiry, and changes nothing', async () => {
+    const alert = await subscribeAndConfirm(ctx);
+    const before = await dumpAllRows(ctx.database.db);
+    const response = await managePage(alert.manageToken);
+    expect(response.status).toBe(200);
+    const page = await response.text();
+    for (const text of [
+      '<h1>Työpaikkavahtisi</h1>',
+      'Ohjelmistokehittäjä, Helsinki',
+      'Hakusanat: ohjelmistokehittäjä',
+      'Kunnat: 091',
+      'kerran päivässä',
+      'Suomeksi',
+      'Voimassa 2. kesäkuuta 2026 asti',
+      'action="/alerts/manage/renew?lang=fi"',
+      'action="/alerts/manage/export?lang=fi"',
+      'action="/alerts/manage/delete?lang=fi"',
+      '<label for="locale">',
+      '<legend>',
+    ]) {
+      expect(page).toContain(text);
+    }
+    expect(await dumpAllRows(ctx.database.db)).toEqual(before);
+  });
+
+  it('is shown in Swedish and English as well', async () => {
+    const alert = await subscribeAndConfirm(ctx, { locale: 'sv' });
+    expect(await (await managePage(alert.manageToken)).text()).toContain('Din jobbevakning');
+    expect(await (await managePage(alert.manageToken, '&lang=en')).text()).toContain(
+      'Your job alert',
+    );
+  });
+
+  it('changes frequency and language with a POST and says so', async () => {
+    const alert = await subscribeAndConfirm(ctx);
+    const response = await postForm(ctx, '/alerts/manage?lang=fi', {
+      token: alert.manageToken,
+      frequency: 'weekly',
+      locale: 'en',
+    });
+    expect(response.status).toBe(303);
+    const location = response.headers.get('location') ?? '';
+    expect(location).toMatch(/^\/alerts\/manage\?token=[\w-]+&lang=en&done=updated$/);
+    expect(await alertRow(alert.id)).toMatchObject({ frequency: 'weekly', locale: 'en' });
+    const page = await (await ctx.app.request(location)).text();
+    expect(page).toContain('Your changes are saved.');
+    expect(page).toContain('once a week');
+  });
+
+  it('refuses an unknown frequency with the form error page and changes nothing', async () => {
+    const alert = await subscribeAndConfirm(ctx);
+    const response = await postForm(ctx, '/alerts/manage', {
+      token: alert.manageToken,
+      frequency: 'hourly',
+    });
+    expect(response.status).toBe(422);
+    expect((await alertRow(alert.id))?.frequency).toBe('daily');
+  });
+
+  it('renews for three months from the click, recording fresh consent', async () => {
+    const alert = await subscribeAndConfirm(ctx);
+    ctx.clock.advance(80 * DAY);
+    expect(await (await managePage(alert.manageToken)).text()).toContain(
+      'Vahti päättyy 2. kesäkuuta 2026. Uusi se',
+    );
+    const renewed = await postForm(ctx, '/alerts/manage/renew', { token: alert.manageToken });
+    expect(renewed.status).toBe(303);
+    expect(renewed.headers.get('location')).toContain('done=renewed');
+    const row = await alertRow(alert.id);
+    expect(row?.renewedAt).toEqual(ctx.clock.now());
+    expect(row?.expiresAt).toEqual(new Date('2026-08-21T10:00:00.000Z'));
+    expect(row?.termsVersion).toBe(ctx.config.TERMS_VERSION);
+    const page = await (await ctx.app.request(renewed.headers.get('location') ?? '')).text();
+    expect(page).toContain('Vahti on uusittu. Se on voimassa 21. elokuuta 2026 asti.');
+  });
+
+  it('does not renew a pending alert', async () => {
+    const alert = await subscribeAndConfirm(ctx);
+    await ctx.database.db
+      .update(alerts)
+      .set({ status: 'pending', confirmedAt: null })
+      .where(eq(alerts.id, alert.id));
+    const response = await postForm(ctx, '/alerts/manage/renew', { token: alert.manageToken });
+    expect(response.status).toBe(409);
+  });
+
+  it('downloads everything stored about the alert as JSON', async () => {
+    const alert = await subscribeAndConfirm(ctx);
+    const response = await postForm(ctx, '/alerts/manage/export', { token: alert.manageToken });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toBe(
+      `attachment; filename="tyopaikkavahti-${alert.id}.json"`,
+    );
+    const data = await response.json();
+    expect(data).toMatchObject({
+      exportedAt: ctx.clock.now().toISOString(),
+      alert: {
+        id: alert.id,
+        status: 'active',
+        email: validSubscription.email,
+        label: validSubscription.label,
+        criteria: validSubscription.criteria,
+        searchUrl: validSubscription.searchUrl,
+        locale: 'fi',
+        frequency: 'daily',
+        expiresAt: '2026-06-02T10:00:00.000Z',
+      },
+      consent: {
+        termsVersion: '2024-06-27',
+        subscribedAt: '2026-03-02T10:00:00.000Z',
+        confirmedAt: '2026-03-02T10:00:00.000Z',
+        renewedAt: null,
+      },
+    });
+  });
+
+  it('deletes the alert and leaves nothing of it in any table', async () => {
+    const other = await subscribeAndConfirm(ctx, { email: 'other@example.org' });
+    const alert = await subscribeAndConfirm(ctx);
+    const traces = await tracesOf(alert.id);
+    const response = await postForm(ctx, '/alerts/manage/delete', { token: alert.manageToken });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('Vahti on poistettu');
+    await expectNoTraces(traces);
+    expect(await alertRow(other.id)).toBeDefined();
+
+    const again = await managePage(alert.manageToken);
+    expect(again.status).toBe(404);
+    expect(await again.text()).toContain('Tätä vahtia ei enää ole');
+  });
+});
+
+describe('one-click unsubscribe (RFC 8058)', () => {
+  const oneClick = (token: string, body: BodyInit, type?: string) =>
+    ctx.app.request(`/alerts/unsubscribe?token=${token}`, {
+      method: 'POST',
+      headers: type ? { 'content-type': type } : {},
+      body,
+    });
+
+  it('shows a page with a button on GET, and changes nothing', async () => {
+    const alert = await subscribeAndConfirm(ctx);
+    const before = await dumpAllRows(ctx.database.db);
+    const response = await ctx.app.request(`/alerts/unsubscribe?token=${alert.unsubscribeToken}`);
+    expect(response.status).toBe(200);
+    const page = await response.text();
+    expect(page).toContain('<h1>Lopeta tilaus</h1>');
+    expect(page).toContain('name="List-Unsubscribe" value="One-Click"');
+    expect(await dumpAllRows(ctx.database.db)).toEqual(before);
+  });
+
+  it('deletes the alert on a urlencoded one-click POST without cookies', async () => {
+    const alert = await subscribeAndConfirm(ctx);
+    const traces = await tracesOf(alert.id);
+    const response = await oneClick(
+      alert.unsubscribeToken,
+      'List-Unsubscribe=One-Click',
+      'application/x-www-form-urlencoded',
+    );
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('Tilaus on lopetettu');
+    await expectNoTraces(traces);
+  });
+
+  it('deletes the alert on a multipart/form-data one-click POST', async () => {
+    const alert = await subscribeAndConfirm(ctx);
+    const traces = await tracesOf(alert.id);
+    const form = new FormData();
+    form.append('List-Unsubscribe', 'One-Click');
+    const response = await oneClick(alert.unsubscribeToken, form);
+    expect(response.status).toBe(200);
+    await expectNoTraces(traces);
+  });
+
+  it('answers a used or unknown token with the same calm page', async () => {
+    const alert = await subscribeAndConfirm(ctx);
+    const body = 'List-Unsubscribe=One-Click';
+    const type = 'application/x-www-form-urlencoded';
+    await oneClick(alert.unsubscribeToken, body, type);
+    for (const token of [alert.unsubscribeToken, 'B'.repeat(43)]) {
+      const post = await oneClick(token, body, type);
+      expect(post.status).toBe(200);
+      expect(await post.text()).toContain('Tätä vahtia ei enää ole');
+      const get = await ctx.app.request(`/alerts/unsubscribe?token=${token}`);
+      expect(get.status).toBe(200);
+      expect(await get.text()).toContain('Tätä vahtia ei enää ole');
+    }
+  });
+
+  it('refuses a POST without List-Unsubscribe=One-Click and keeps the alert', async () => {
+    const alert = await subscribeAndConfirm(ctx);
+    const response = await oneClick(
+      alert.unsubscribeToken,
+      'List-Unsubscribe=Maybe',
+      'application/x-www-form-urlencoded',
+    );
+    expect(response.status).toBe(422);
+    expect(await alertRow(alert.id)).toBeDefined();
+  });
+
+  it('accepts only the unsubscribe token: a manage token does not unsubscribe', async () => {
+    const alert = await subscribeAndConfirm(ctx);
+    await oneClick(
+      alert.manageToken,
+      'List-Unsubscribe=One-Click',
+      'application/x-www-form-urlencoded',
+    );
+    expect(await alertRow(alert.id)).toBeDefined();
+  });
+});

@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  lastEmail,
+  linksIn,
+  pathOf,
+  postForm,
+  postJson,
+  subscribe,
+  subscribeAndConfirm,
+} from './helpers/alerts';
+import { createTestContext, type TestContext } from './helpers/context';
+
+let ctx: TestContext;
+beforeAll(async () => {
+  ctx = await createTestContext();
+});
+beforeEach(() => ctx.reset());
+afterAll(() => ctx.close());
+
+const address = 'maija.meikalainen@example.org';
+const askForLinks = (email = address, locale?: string) =>
+  postJson(ctx, '/v1/alerts/manage-link', { email, ...(locale ? { locale } : {}) });
+
+describe('POST /v1/alerts/manage-link', () => {
+  it('sends nothing to an address with no alerts, with the usual answer', async () => {
+    const response = await askForLinks();
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ status: 'accepted', message: expect.any(String) });
+    expect(ctx.mailer.sent).toHaveLength(0);
+  });
+
+  it('mails an address with one alert its manage and unsubscribe links', async () => {
+    await subscribeAndConfirm(ctx);
+    ctx.mailer.sent.length = 0;
+    expect((await askForLinks(' Maija.Meikalainen@EXAMPLE.org ')).status).toBe(202);
+    expect(ctx.mailer.sent).toHaveLength(1);
+    const email = lastEmail(ctx);
+    expect(email.to).toBe(address);
+    expect(email.subject).toBe('Työpaikkavahtisi');
+    const paths = linksIn(email).map((link) => link.pathname);
+    expect(paths.filter((path) => path === '/alerts/manage')).toHaveLength(1);
+    expect(paths.filter((path) => path === '/alerts/unsubscribe')).toHaveLength(1);
+
+    const manage = linksIn(email).find((link) => link.pathname === '/alerts/manage');
+    const page = await ctx.app.request(pathOf(manage ?? new URL('http://x')));
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Ohjelmistokehittäjä, Helsinki');
+  });
+
+  it('lists all three alerts of an address, pending ones too, in one email', async () => {
+    await subscribeAndConfirm(ctx, { label: 'Ohjelmistokehittäjä, Helsinki' });
+    await subscribeAndConfirm(ctx, {
+      label: 'Sairaanhoitaja, Tampere',
+      criteria: { keywords: 'sairaanhoitaja', municipalities: ['837'] },
+    });
+    await subscribe(ctx, { label: 'Kesätyö, Oulu', criteria: { keywords: 'kesätyö' } });
+    await subscribe(ctx, { email: 'someone.else@example.org' });
+    ctx.mailer.sent.length = 0;
+
+    // the address has had its three emails today: the cap counts manage links as well
+    ctx.clock.advance(24 * 3_600_000);
+    expect((await askForLinks(address, 'en')).status).toBe(202);
+    expect(ctx.mailer.sent).toHaveLength(1);
+    const email = lastEmail(ctx);
+    expect(email.subject).toBe('Your job alerts');
+    for (const label of [
+      'Ohjelmistokehittäjä, Helsinki',
+      'Sairaanhoitaja, Tampere',
+      'Kesätyö, Oulu',
+    ]) {
+      expect(email.text).toContain(label);
+    }
+    expect(email.text).toContain('Waiting for confirmation');
+    const manageLinks = linksIn(email).filter((link) => link.pathname === '/alerts/manage');
+    expect(new Set(manageLinks.map((link) => link.href)).size).toBe(3);
+    const unsubscribeLinks = linksIn(email).filter(
+      (link) => link.pathname === '/alerts/unsubscribe',
+    );
+    expect(unsubscribeLinks).toHaveLength(3);
+  });
+
+  it('includes a pending alert as waiting for confirmation', async () => {
+    await subscribe(ctx, { label: 'Kesätyö, Oulu', criteria: { keywords: 'kesätyö' } });
+    ctx.mailer.sent.length = 0;
+    await askForLinks();
+    const email = lastEmail(ctx);
+    expect(email.text).toContain('Kesätyö, Oulu');
+    expect(email.text).toContain('Odottaa vahvistusta');
+  });
+
+  it('leaves out alerts that have expired', async () => {
+    await subscribeAndConfirm(ctx);
+    ctx.clock.advance(100 * 24 * 3_600_000);
+    ctx.mailer.sent.length = 0;
+    await askForLinks();
+    expect(ctx.mailer.sent).toHaveLength(0);
+  });
+
+  it('answers a browser form with the check-your-inbox page, and refuses a bad address', async () => {
+    const page = await postForm(ctx, '/v1/alerts/manage-link', { email: address, locale: 'sv' });
+    expect(page.status).toBe(202);
+    expect(await page.text()).toContain('Kontrollera din e-post');
+    const bad = await askForLinks('not-an-address');
+    expect(bad.status).toBe(422);
+    expect((await bad.json()).error.details[0].path).toBe('email');
+  });
+});
