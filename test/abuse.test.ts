@@ -49,7 +49,8 @@ describe('abuse resistance (SPEC.md §5)', () => {
     expect(statuses.slice(0, 20).every((status) => status === 202)).toBe(true);
     expect(statuses.slice(20).every((status) => status === 429)).toBe(true);
     expect(limited?.headers.get('retry-after')).toBe('600');
-    expect((await limited?.json()).error.code).toBe('rate_limited');
+    expect(limited).toBeDefined();
+    expect((await (limited as Response).json()).error.code).toBe('rate_limited');
     expect(ctx.mailer.sent).toHaveLength(20);
 
     expect((await fromIp('203.0.113.8')).status).toBe(202);

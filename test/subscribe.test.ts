@@ -88,8 +88,10 @@ describe('POST /v1/alerts', () => {
     expect(c).toEqual(a);
     expect(await alertCount()).toBe(2);
     expect(ctx.mailer.sent).toHaveLength(3);
-    expect(linkTo(ctx.mailer.sent[0]!, '/alerts/confirm').href).toBe(
-      linkTo(ctx.mailer.sent[1]!, '/alerts/confirm').href,
+    const [firstEmail, secondEmail] = ctx.mailer.sent;
+    if (!firstEmail || !secondEmail) throw new Error('expected two emails');
+    expect(linkTo(firstEmail, '/alerts/confirm').href).toBe(
+      linkTo(secondEmail, '/alerts/confirm').href,
     );
   });
 
