@@ -25,5 +25,15 @@ a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible
   background: var(--accent); color: #fff; font: inherit; font-weight: 600; cursor: pointer; }
 .button.danger { background: var(--danger); }
 .errors { color: var(--danger); }
+h2 { font-size: 1.2rem; margin: 0 0 .5rem; }
+section { margin-top: 1.75rem; padding-top: 1.25rem; border-top: 1px solid var(--line); }
+.notice { padding: .75rem 1rem; border-left: 4px solid #1d7a3a; background: #eef7f0; }
+fieldset { border: 1px solid var(--line); border-radius: 6px; margin: 0 0 1rem; padding: .5rem 1rem 1rem; }
+legend { font-weight: 600; padding: 0 .25rem; }
+.choice { display: flex; align-items: center; gap: .5rem; min-height: 44px; }
+.choice input { width: 1.25rem; height: 1.25rem; }
+label[for] { display: block; font-weight: 600; margin-bottom: .25rem; }
+select { display: block; min-height: 44px; margin-bottom: 1rem; padding: .4rem .6rem; font: inherit;
+  border: 1px solid #6b7280; border-radius: 6px; background: #fff; color: var(--ink); max-width: 100%; }
 @media (max-width: 30rem) { main { margin: 0; border-radius: 0; border-left: 0; border-right: 0; } }
 `;
