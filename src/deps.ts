@@ -19,10 +19,26 @@ export interface OutgoingEmail {
   template: string;
 }
 
-/** Hands an email to a transport: the outbox folder in development, Resend in production. */
-export interface Mailer {
-  send(email: OutgoingEmail): Promise<{ id: string }>;
+/**
+ * Up to 100 emails handed to the provider in one call. The idempotency key makes a repeated call
+ * (a retry, or a rerun after a crash) deliver nothing twice: the provider answers it from memory.
+ */
+export interface MailBatch {
+  idempotencyKey: string;
+  emails: OutgoingEmail[];
 }
+
+export type SendResult =
+  | { ok: true; providerIds: string[] }
+  /** `retryable`: worth trying again later (429, 5xx, network); otherwise the provider refused */
+  | { ok: false; retryable: boolean; reason: string; retryAfterMs?: number };
+
+/** Hands emails to a transport: the outbox folder in development, Resend in production. */
+export interface Mailer {
+  send(batch: MailBatch): Promise<SendResult>;
+}
+
+export const MAX_BATCH_SIZE = 100;
 
 export interface OutboxEntry {
   id: string;

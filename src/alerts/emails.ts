@@ -25,13 +25,15 @@ async function renderAndSend(
 ): Promise<void> {
   try {
     const { html, text } = await renderEmail(message.element);
-    await deps.mailer.send({
-      to: message.to,
-      subject: message.subject,
-      html,
-      text,
-      template: message.template,
+    const result = await deps.mailer.send({
+      idempotencyKey: crypto.randomUUID(),
+      emails: [
+        { to: message.to, subject: message.subject, html, text, template: message.template },
+      ],
     });
+    if (!result.ok) {
+      deps.log.error('email not sent', { template: message.template, reason: result.reason });
+    }
   } catch (error) {
     deps.log.error('email not sent', { template: message.template, ...describeError(error) });
   }

@@ -24,24 +24,28 @@ export function createOutboxFolder(options: {
     }
   };
   return {
-    async send(email) {
-      const createdAt = options.now();
-      const id = `${createdAt.getTime()}-${crypto.randomUUID()}`;
-      const entry: OutboxEntry = {
-        id,
-        from,
-        to: email.to,
-        subject: email.subject,
-        html: email.html,
-        text: email.text,
-        headers: email.headers ?? {},
-        createdAt: createdAt.toISOString(),
-      };
+    async send(batch) {
       await mkdir(dir, { recursive: true });
-      const path = join(dir, `${id}.json`);
-      await writeFile(`${path}.tmp`, JSON.stringify(entry, null, 2), { mode: 0o600 });
-      await rename(`${path}.tmp`, path);
-      return { id };
+      const providerIds: string[] = [];
+      for (const email of batch.emails) {
+        const createdAt = options.now();
+        const id = `${createdAt.getTime()}-${crypto.randomUUID()}`;
+        const entry: OutboxEntry = {
+          id,
+          from,
+          to: email.to,
+          subject: email.subject,
+          html: email.html,
+          text: email.text,
+          headers: email.headers ?? {},
+          createdAt: createdAt.toISOString(),
+        };
+        const path = join(dir, `${id}.json`);
+        await writeFile(`${path}.tmp`, JSON.stringify(entry, null, 2), { mode: 0o600 });
+        await rename(`${path}.tmp`, path);
+        providerIds.push(id);
+      }
+      return { ok: true, providerIds };
     },
     read,
     async list() {

@@ -52,10 +52,13 @@ export function recordingMailer(): RecordingMailer {
   const mailer: RecordingMailer = {
     sent: [],
     failing: false,
-    async send(email) {
-      if (mailer.failing) throw new Error('provider down');
-      mailer.sent.push(email);
-      return { id: `test-${mailer.sent.length}` };
+    async send(batch) {
+      if (mailer.failing) return { ok: false, retryable: true, reason: 'provider down' };
+      mailer.sent.push(...batch.emails);
+      return {
+        ok: true,
+        providerIds: batch.emails.map((_, i) => `test-${mailer.sent.length + i}`),
+      };
     },
   };
   return mailer;
