@@ -104,3 +104,8 @@ export function describeCriteria(criteria: Criteria, locale: Locale): string[] {
     return [`${facetNames[locale][facet]}: ${values.join(', ')}`];
   });
 }
+
+/** A language's name in the reader's language ("suomi", "finska", "Finnish"). */
+export function languageName(code: Locale, readerLocale: Locale): string {
+  return valueNames[readerLocale][code] ?? code;
+}

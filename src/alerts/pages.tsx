@@ -6,7 +6,7 @@ import { invalidInput } from '../errors';
 import { Page, SummaryList, TokenForm } from '../http/layout';
 import { formatDate, pageStrings } from '../http/strings';
 import { ALERT_LIFETIME_MONTHS, addMonths } from '../time';
-import { describeCriteria } from './describe';
+import { describeCriteria, languageName } from './describe';
 import { ignoreNotFound, pageLocale, pagePath, queryToken, readTokenPost } from './http';
 import {
   alertSettings,
@@ -86,7 +86,7 @@ export function alertPages(deps: Deps) {
             t.statusHeading,
             active ? t.statusActive(date(alert.expiresAt, locale)) : t.statusPending,
           ],
-          [t.languageHeading, pageStrings[alert.locale].languageName],
+          [t.languageHeading, languageName(alert.locale, locale)],
         ])}
 
         <section aria-labelledby="settings">
