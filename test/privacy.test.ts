@@ -61,7 +61,7 @@ describe('privacy of stored data (SPEC.md §1.5)', () => {
     const rows = await ctx.database.db.select().from(alerts);
     for (const row of rows) {
       expect(row.emailCiphertext).toMatch(/^v1\.[0-9a-f]{8}\.[\w-]+$/);
-      const address = await ctx.keyring.decryptEmail(row.emailCiphertext);
+      const address = await ctx.keyring.decrypt(row.emailCiphertext);
       expect(row.emailHash).toBe(await ctx.keyring.hashEmail(address));
     }
   });

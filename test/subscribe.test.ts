@@ -1,6 +1,7 @@
 import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { alerts, alertTokens } from '../src/db/schema';
+import { alerts, alertTokens, messages } from '../src/db/schema';
+import { deliverDue } from '../src/delivery/outbox';
 import {
   lastEmail,
   linkTo,
@@ -42,9 +43,7 @@ describe('POST /v1/alerts', () => {
       confirmedAt: null,
       expiresAt: new Date(ctx.clock.now().getTime() + 48 * 3_600_000),
     });
-    expect(await ctx.keyring.decryptEmail(alert?.emailCiphertext ?? '')).toBe(
-      validSubscription.email,
-    );
+    expect(await ctx.keyring.decrypt(alert?.emailCiphertext ?? '')).toBe(validSubscription.email);
 
     const email = lastEmail(ctx);
     expect(email.to).toBe(validSubscription.email);
@@ -143,13 +142,18 @@ describe('POST /v1/alerts', () => {
     expect(ctx.mailer.sent).toHaveLength(0);
   });
 
-  it('still answers 202 when the mail transport fails, and logs no address', async () => {
+  it('still answers 202 when the provider is down, and keeps the email queued for later', async () => {
     ctx.mailer.failing = true;
     expect((await subscribe(ctx)).status).toBe(202);
-    const errors = ctx.logLines.filter((line) => line.includes('"level":"error"'));
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toContain('email not sent');
-    expect(ctx.logLines.join('\n')).not.toContain('maija');
+    const [queued] = await ctx.database.db.select().from(messages);
+    expect(queued).toMatchObject({ template: 'confirmation', status: 'queued', attempts: 1 });
+    expect(queued?.nextAttemptAt.getTime()).toBeGreaterThan(ctx.clock.now().getTime());
+    expect(ctx.logLines.some((line) => line.includes('email batch deferred'))).toBe(true);
+
+    ctx.mailer.failing = false;
+    ctx.clock.advance(60_000);
+    expect(await deliverDue({ deps: ctx.deps, now: ctx.clock.now() })).toMatchObject({ sent: 1 });
+    expect(lastEmail(ctx).subject).toBe('Vahvista työpaikkavahti: Ohjelmistokehittäjä, Helsinki');
   });
 });
 

@@ -1,8 +1,9 @@
 import { and, asc, eq, gt } from 'drizzle-orm';
 import { withTransaction } from '../db/database';
 import { alerts, type Locale } from '../db/schema';
+import { deliverBatch, enqueueEmails } from '../delivery/outbox';
 import type { Deps } from '../deps';
-import { sendManageLinksEmail } from './emails';
+import { composeManageLinksEmail } from './emails';
 import { limits, takeRateLimit } from './limits';
 
 /**
@@ -24,21 +25,21 @@ export async function sendManageLinks({
 }): Promise<void> {
   const emailHash = await deps.keyring.hashEmail(email);
   const addressKey = await deps.keyring.limitKey(email);
-  const found = await withTransaction(deps.db, async (tx) => {
+  const batchKeys = await withTransaction(deps.db, async (tx) => {
     const rows = await tx
       .select()
       .from(alerts)
       .where(and(eq(alerts.emailHash, emailHash), gt(alerts.expiresAt, now)))
       .orderBy(asc(alerts.subscribedAt));
-    if (rows.length === 0) return [];
+    const [first] = rows;
+    if (!first) return [];
     if (!(await takeRateLimit(tx, limits.perAddress(addressKey), now)).allowed) {
       deps.log.info('manage-link email suppressed', { reason: 'address email cap reached' });
       return [];
     }
-    return rows;
+    const recipient = await deps.keyring.decrypt(first.emailCiphertext);
+    const email = await composeManageLinksEmail(deps, rows, recipient, locale ?? first.locale);
+    return enqueueEmails(tx, deps.keyring, [email], now);
   });
-  const [first] = found;
-  if (!first) return;
-  const recipient = await deps.keyring.decryptEmail(first.emailCiphertext);
-  await sendManageLinksEmail(deps, found, recipient, locale ?? first.locale);
+  for (const batchKey of batchKeys) await deliverBatch({ deps, batchKey, now });
 }

@@ -143,7 +143,7 @@ export async function exportAlert({
     alert: {
       id: alert.id,
       status: alert.status,
-      email: await deps.keyring.decryptEmail(alert.emailCiphertext),
+      email: await deps.keyring.decrypt(alert.emailCiphertext),
       label: alert.label,
       criteria: alert.criteria,
       criteriaInWords: describeCriteria(alert.criteria, alert.locale),

@@ -1,10 +1,11 @@
 import { and, eq, gt, sql } from 'drizzle-orm';
 import { withTransaction } from '../db/database';
 import { addressBlocks, alerts, tokenPurposes } from '../db/schema';
+import { deliverBatch, enqueueEmails } from '../delivery/outbox';
 import type { Deps } from '../deps';
 import { invalidInput, notFound, RateLimited } from '../errors';
 import { ALERT_LIFETIME_MONTHS, addDays, addHours, addMonths } from '../time';
-import { sendConfirmationEmail } from './emails';
+import { composeConfirmationEmail } from './emails';
 import { limits, takeRateLimit, takeWindowCounter } from './limits';
 import type { SubscribeRequest } from './schemas';
 import { type AlertRow, alertForToken, registerTokens } from './tokens';
@@ -57,7 +58,7 @@ export async function subscribeAlert({
 
   const { db, keyring, config } = deps;
   const emailHash = await keyring.hashEmail(input.email);
-  const emailCiphertext = await keyring.encryptEmail(input.email);
+  const emailCiphertext = await keyring.encrypt(input.email);
   const fields = {
     label: input.label ?? defaultLabel(input),
     searchUrl: input.searchUrl ?? null,
@@ -70,7 +71,7 @@ export async function subscribeAlert({
 
   const addressKey = await keyring.limitKey(input.email);
 
-  const alert = await withTransaction(db, async (tx) => {
+  const batchKeys = await withTransaction(db, async (tx) => {
     const [block] = await tx
       .select({ emailHash: addressBlocks.emailHash })
       .from(addressBlocks)
@@ -110,10 +111,11 @@ export async function subscribeAlert({
           .returning();
     if (!stored) throw new Error('insert returned no alert');
     await registerTokens(tx, keyring, stored.id, tokenPurposes, now);
-    return stored;
+    const email = await composeConfirmationEmail(deps, stored, input.email);
+    return enqueueEmails(tx, keyring, [email], now);
   });
 
-  if (alert) await sendConfirmationEmail(deps, alert, input.email);
+  for (const batchKey of batchKeys ?? []) await deliverBatch({ deps, batchKey, now });
 }
 
 /** Why a confirmation email did not go out: logged as a reason, never with the address. */

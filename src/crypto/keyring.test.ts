@@ -43,18 +43,18 @@ describe('createKeyring', () => {
 describe('email encryption', () => {
   it('decrypts what it encrypted', async () => {
     const keyring = await keyringWith([generateKey()]);
-    expect(await keyring.decryptEmail(await keyring.encryptEmail(email))).toBe(email);
+    expect(await keyring.decrypt(await keyring.encrypt(email))).toBe(email);
   });
 
   it('keeps non-ASCII addresses intact', async () => {
     const keyring = await keyringWith([generateKey()]);
     const address = 'äijä.öljynen@esimerkki.fi';
-    expect(await keyring.decryptEmail(await keyring.encryptEmail(address))).toBe(address);
+    expect(await keyring.decrypt(await keyring.encrypt(address))).toBe(address);
   });
 
   it('gives a ciphertext that reveals neither the address nor its base64', async () => {
     const keyring = await keyringWith([generateKey()]);
-    const ciphertext = await keyring.encryptEmail(email);
+    const ciphertext = await keyring.encrypt(email);
     expect(ciphertext).not.toContain(email);
     expect(ciphertext).not.toContain('example');
     expect(ciphertext).not.toContain(base64Of(email).replace(/=+$/, ''));
@@ -63,15 +63,15 @@ describe('email encryption', () => {
 
   it('encrypts the same address differently each time (random IV)', async () => {
     const keyring = await keyringWith([generateKey()]);
-    const first = await keyring.encryptEmail(email);
-    const second = await keyring.encryptEmail(email);
+    const first = await keyring.encrypt(email);
+    const second = await keyring.encrypt(email);
     expect(first).not.toBe(second);
-    expect(await keyring.decryptEmail(second)).toBe(email);
+    expect(await keyring.decrypt(second)).toBe(email);
   });
 
   it('writes ciphertexts as v1.<8 hex key id>.<base64url>', async () => {
     const keyring = await keyringWith([generateKey()]);
-    expect(await keyring.encryptEmail(email)).toMatch(/^v1\.[0-9a-f]{8}\.[A-Za-z0-9_-]+$/);
+    expect(await keyring.encrypt(email)).toMatch(/^v1\.[0-9a-f]{8}\.[A-Za-z0-9_-]+$/);
   });
 
   describe('after a key rotation (new key first, old key after it)', () => {
@@ -80,44 +80,42 @@ describe('email encryption', () => {
       const newKey = generateKey();
       const hashKey = generateKey();
       const before = await keyringWith([oldKey], hashKey);
-      const stored = await before.encryptEmail(email);
+      const stored = await before.encrypt(email);
 
       const after = await keyringWith([newKey, oldKey], hashKey);
-      expect(await after.decryptEmail(stored)).toBe(email);
+      expect(await after.decrypt(stored)).toBe(email);
     });
 
     it('encrypts new addresses under the new key', async () => {
       const oldKey = generateKey();
       const newKey = generateKey();
       const keyIdOf = (ciphertext: string) => ciphertext.split('.')[1];
-      const oldId = keyIdOf(await (await keyringWith([oldKey])).encryptEmail(email));
-      const newId = keyIdOf(await (await keyringWith([newKey])).encryptEmail(email));
+      const oldId = keyIdOf(await (await keyringWith([oldKey])).encrypt(email));
+      const newId = keyIdOf(await (await keyringWith([newKey])).encrypt(email));
 
       const rotated = await keyringWith([newKey, oldKey]);
-      const ciphertext = await rotated.encryptEmail(email);
+      const ciphertext = await rotated.encrypt(email);
       expect(keyIdOf(ciphertext)).toBe(newId);
       expect(keyIdOf(ciphertext)).not.toBe(oldId);
-      expect(await (await keyringWith([newKey])).decryptEmail(ciphertext)).toBe(email);
+      expect(await (await keyringWith([newKey])).decrypt(ciphertext)).toBe(email);
     });
   });
 
   it('refuses a ciphertext made under a key it does not hold', async () => {
     const stranger = await keyringWith([generateKey()]);
     const keyring = await keyringWith([generateKey()]);
-    await expect(keyring.decryptEmail(await stranger.encryptEmail(email))).rejects.toThrow(
-      /no key/,
-    );
+    await expect(keyring.decrypt(await stranger.encrypt(email))).rejects.toThrow(/no key/);
   });
 
   it('refuses a ciphertext whose body was altered (GCM authentication)', async () => {
     const keyring = await keyringWith([generateKey()]);
-    const ciphertext = await keyring.encryptEmail(email);
-    await expect(keyring.decryptEmail(tamper(ciphertext))).rejects.toThrow();
+    const ciphertext = await keyring.encrypt(email);
+    await expect(keyring.decrypt(tamper(ciphertext))).rejects.toThrow();
   });
 
   it('refuses text that is not a ciphertext at all', async () => {
     const keyring = await keyringWith([generateKey()]);
-    await expect(keyring.decryptEmail(email)).rejects.toThrow();
+    await expect(keyring.decrypt(email)).rejects.toThrow();
   });
 });
 

@@ -14,8 +14,9 @@ import { fromBase64, toBase64Url, toHex, utf8 } from './encoding';
  *   their SHA-256 hashes and never a token itself.
  */
 export interface Keyring {
-  encryptEmail(email: string): Promise<string>;
-  decryptEmail(ciphertext: string): Promise<string>;
+  /** AES-256-GCM: addresses, and queued email payloads (which hold addresses and link tokens) */
+  encrypt(plaintext: string): Promise<string>;
+  decrypt(ciphertext: string): Promise<string>;
   hashEmail(email: string): Promise<string>;
   tokenFor(alertId: string, purpose: TokenPurpose): Promise<string>;
   /**
@@ -68,17 +69,17 @@ export async function createKeyring(material: KeyMaterial): Promise<Keyring> {
   if (!current) throw new Error('unreachable: checked above');
 
   return {
-    async encryptEmail(email) {
+    async encrypt(plaintext) {
       const iv = crypto.getRandomValues(new Uint8Array(12));
       const sealed = new Uint8Array(
-        await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, current.key, utf8(email)),
+        await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, current.key, utf8(plaintext)),
       );
       const payload = new Uint8Array(iv.length + sealed.length);
       payload.set(iv);
       payload.set(sealed, iv.length);
       return `${CIPHERTEXT_VERSION}.${current.id}.${toBase64Url(payload)}`;
     },
-    async decryptEmail(ciphertext) {
+    async decrypt(ciphertext) {
       const [version, keyId, body] = ciphertext.split('.');
       const entry = encryption.find((candidate) => candidate.id === keyId);
       if (version !== CIPHERTEXT_VERSION || !entry || !body) {

@@ -108,3 +108,39 @@ export const rateCounters = pgTable(
   },
   (table) => [primaryKey({ columns: [table.key, table.windowStart] })],
 );
+
+export const messageStatuses = ['queued', 'sent', 'failed'] as const;
+export type MessageStatus = (typeof messageStatuses)[number];
+
+/**
+ * The outbox of record (SPEC.md §4): every email is written here, in the transaction that decides
+ * to send it, before it is handed to the provider, and marked sent after. Emails of one batch
+ * share `batchKey`, the provider's idempotency key, so that a resend after a crash or a retry is
+ * answered from the provider's memory instead of delivered again. The payload (address, subject,
+ * bodies with link tokens) is encrypted, and dropped once the message is sent or has failed.
+ */
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid('id').primaryKey(),
+    /** the alert the email is about; none for the manage-links email, which lists several */
+    alertId: uuid('alert_id').references(() => alerts.id, { onDelete: 'cascade' }),
+    template: text('template').notNull(),
+    batchKey: text('batch_key').notNull(),
+    payload: text('payload'),
+    status: text('status', { enum: messageStatuses }).notNull(),
+    attempts: integer('attempts').notNull(),
+    createdAt: instant('created_at').notNull(),
+    nextAttemptAt: instant('next_attempt_at').notNull(),
+    /** a sender that claimed the batch holds it until then; after a crash it lapses */
+    leaseUntil: instant('lease_until'),
+    sentAt: instant('sent_at'),
+    providerId: text('provider_id'),
+    lastError: text('last_error'),
+  },
+  (table) => [
+    index('messages_due_idx').on(table.status, table.nextAttemptAt),
+    index('messages_batch_key_idx').on(table.batchKey),
+    index('messages_alert_id_idx').on(table.alertId),
+  ],
+);

@@ -1,9 +1,11 @@
 import { serve } from '@hono/node-server';
+import { Cron } from 'croner';
 import { createApp } from '../app';
 import { ConfigError, parseConfig } from '../config';
 import { createKeyring } from '../crypto/keyring';
 import { createOutboxFolder } from '../delivery/outbox-folder';
-import { systemClock } from '../deps';
+import { type Deps, systemClock } from '../deps';
+import { jobs } from '../jobs';
 import { createJsonLog, describeError } from '../log';
 import { openMigratedDatabase } from './database';
 import { loadKeyMaterial } from './keys';
@@ -21,7 +23,7 @@ async function main() {
     from: config.MAIL_FROM,
     now: systemClock.now,
   });
-  const app = createApp({
+  const deps: Deps = {
     db: database.db,
     mailer: outbox,
     outbox,
@@ -29,7 +31,25 @@ async function main() {
     config,
     log,
     keyring,
-  });
+  };
+  const app = createApp(deps);
+
+  const scheduled = jobs.map(
+    (job) =>
+      new Cron(job.cron, { name: job.name, protect: true, timezone: 'UTC' }, async () => {
+        const started = performance.now();
+        try {
+          const result = await job.run(deps, systemClock.now());
+          log.info('job done', {
+            job: job.name,
+            durationMs: Math.round(performance.now() - started),
+            ...result,
+          });
+        } catch (error) {
+          log.error('job failed', { job: job.name, ...describeError(error) });
+        }
+      }),
+  );
 
   const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
     log.info('listening', {
@@ -45,6 +65,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     log.info('stopping', { signal });
+    for (const job of scheduled) job.stop();
     server.close(async () => {
       await database.close();
       log.info('stopped');

@@ -1,0 +1,33 @@
+CREATE TABLE "messages" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"alert_id" uuid,
+	"template" text NOT NULL,
+	"batch_key" text NOT NULL,
+	"payload" text,
+	"status" text NOT NULL,
+	"attempts" integer NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"next_attempt_at" timestamp with time zone NOT NULL,
+	"lease_until" timestamp with time zone,
+	"sent_at" timestamp with time zone,
+	"provider_id" text,
+	"last_error" text
+);
+--> statement-breakpoint
+CREATE TABLE "rate_counters" (
+	"key" text NOT NULL,
+	"window_start" timestamp with time zone NOT NULL,
+	"hits" integer NOT NULL,
+	CONSTRAINT "rate_counters_key_window_start_pk" PRIMARY KEY("key","window_start")
+);
+--> statement-breakpoint
+CREATE TABLE "rate_events" (
+	"key" text NOT NULL,
+	"at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+ALTER TABLE "messages" ADD CONSTRAINT "messages_alert_id_alerts_id_fk" FOREIGN KEY ("alert_id") REFERENCES "public"."alerts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "messages_due_idx" ON "messages" USING btree ("status","next_attempt_at");--> statement-breakpoint
+CREATE INDEX "messages_batch_key_idx" ON "messages" USING btree ("batch_key");--> statement-breakpoint
+CREATE INDEX "messages_alert_id_idx" ON "messages" USING btree ("alert_id");--> statement-breakpoint
+CREATE INDEX "rate_events_key_at_idx" ON "rate_events" USING btree ("key","at");

@@ -1,0 +1,204 @@
+import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import type { Keyring } from '../crypto/keyring';
+import { type Tx, withTransaction } from '../db/database';
+import { messages } from '../db/schema';
+import type { Deps, OutgoingEmail, SendResult } from '../deps';
+import { MAX_BATCH_SIZE } from '../deps';
+
+export interface QueuedEmail extends OutgoingEmail {
+  /** the alert the email is about, so that it dies with the alert while still queued */
+  alertId?: string;
+}
+
+/** How long a sender holds a claimed batch; a crashed sender's claim lapses after it. */
+const LEASE_MS = 5 * 60_000;
+/**
+ * Resend keeps idempotency keys for 24 hours. A batch is given up before then, because a resend
+ * after the key is forgotten could deliver it twice.
+ */
+const GIVE_UP_AFTER_MS = 23 * 3_600_000;
+const MAX_ATTEMPTS = 12;
+
+/**
+ * Writes emails into the outbox in the caller's transaction, in batches of at most 100 that share
+ * one key, and returns the keys. Nothing is sent yet: the caller delivers after its commit, and the
+ * delivery job picks up whatever a crash or a provider fault left behind.
+ */
+export async function enqueueEmails(
+  tx: Tx,
+  keyring: Keyring,
+  emails: QueuedEmail[],
+  now: Date,
+): Promise<string[]> {
+  const batchKeys: string[] = [];
+  for (let start = 0; start < emails.length; start += MAX_BATCH_SIZE) {
+    const batchKey = crypto.randomUUID();
+    const rows = await Promise.all(
+      emails.slice(start, start + MAX_BATCH_SIZE).map(async ({ alertId, ...email }) => ({
+        id: crypto.randomUUID(),
+        alertId: alertId ?? null,
+        template: email.template,
+        batchKey,
+        payload: await keyring.encrypt(JSON.stringify(email)),
+        status: 'queued' as const,
+        attempts: 0,
+        createdAt: now,
+        nextAttemptAt: now,
+      })),
+    );
+    await tx.insert(messages).values(rows);
+    batchKeys.push(batchKey);
+  }
+  return batchKeys;
+}
+
+export type DeliveryOutcome = 'sent' | 'retry' | 'failed' | 'skipped';
+
+type DeliveryDeps = Pick<Deps, 'db' | 'keyring' | 'mailer' | 'log'>;
+
+/**
+ * Claims one batch, hands it to the provider with its key, and records the outcome. A batch that
+ * another sender holds, or that is already sent, is skipped. The claim is a lease rather than an
+ * open transaction, so that no lock is held while the provider answers.
+ */
+export async function deliverBatch({
+  deps,
+  batchKey,
+  now,
+}: {
+  deps: DeliveryDeps;
+  batchKey: string;
+  now: Date;
+}): Promise<DeliveryOutcome> {
+  const claimed = await withTransaction(deps.db, async (tx) => {
+    // Claims take whole batches: a part of one sent under its key would be refused by the provider.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${batchKey}, 1))`);
+    const rows = await tx
+      .select()
+      .from(messages)
+      .where(
+        and(
+          eq(messages.batchKey, batchKey),
+          eq(messages.status, 'queued'),
+          or(isNull(messages.leaseUntil), lte(messages.leaseUntil, now)),
+        ),
+      )
+      .orderBy(asc(messages.id));
+    if (rows.length === 0) return [];
+    await tx
+      .update(messages)
+      .set({ leaseUntil: new Date(now.getTime() + LEASE_MS) })
+      .where(
+        inArray(
+          messages.id,
+          rows.map((row) => row.id),
+        ),
+      );
+    return rows;
+  });
+  if (claimed.length === 0) return 'skipped';
+
+  const emails = await Promise.all(
+    claimed.map(async (row): Promise<OutgoingEmail> => {
+      if (!row.payload) throw new Error('a queued message has no payload');
+      return JSON.parse(await deps.keyring.decrypt(row.payload));
+    }),
+  );
+  const ids = claimed.map((row) => row.id);
+  const attempts = (claimed[0]?.attempts ?? 0) + 1;
+  const result: SendResult = await deps.mailer
+    .send({ idempotencyKey: batchKey, emails })
+    .catch((error: unknown) => ({
+      ok: false,
+      retryable: true,
+      reason: error instanceof Error ? error.name : 'transport error',
+    }));
+
+  if (result.ok) {
+    await withTransaction(deps.db, async (tx) => {
+      for (const [index, id] of ids.entries()) {
+        await tx
+          .update(messages)
+          .set({
+            status: 'sent',
+            sentAt: now,
+            payload: null,
+            attempts,
+            leaseUntil: null,
+            providerId: result.providerIds[index] ?? null,
+          })
+          .where(eq(messages.id, id));
+      }
+    });
+    return 'sent';
+  }
+
+  const createdAt = claimed[0]?.createdAt ?? now;
+  const giveUp =
+    !result.retryable ||
+    attempts >= MAX_ATTEMPTS ||
+    now.getTime() - createdAt.getTime() >= GIVE_UP_AFTER_MS;
+  const delayMs = Math.max(result.retryAfterMs ?? 0, Math.min(2 ** attempts * 30_000, 3_600_000));
+  await deps.db
+    .update(messages)
+    .set(
+      giveUp
+        ? { status: 'failed', payload: null, attempts, leaseUntil: null, lastError: result.reason }
+        : {
+            attempts,
+            leaseUntil: null,
+            lastError: result.reason,
+            nextAttemptAt: new Date(now.getTime() + delayMs),
+          },
+    )
+    .where(inArray(messages.id, ids));
+  deps.log[giveUp ? 'error' : 'warn'](giveUp ? 'email batch failed' : 'email batch deferred', {
+    template: claimed[0]?.template,
+    emails: ids.length,
+    attempts,
+    reason: result.reason,
+  });
+  return giveUp ? 'failed' : 'retry';
+}
+
+/**
+ * Delivers every batch that is due: new ones, and those whose retry time has come or whose sender
+ * crashed. Candidates are picked with `FOR UPDATE SKIP LOCKED`, so that instances running this at
+ * the same time spread the work instead of queueing behind each other.
+ */
+export async function deliverDue({
+  deps,
+  now,
+  maxBatches = 1000,
+}: {
+  deps: DeliveryDeps;
+  now: Date;
+  maxBatches?: number;
+}): Promise<Record<DeliveryOutcome, number>> {
+  const counts: Record<DeliveryOutcome, number> = { sent: 0, retry: 0, failed: 0, skipped: 0 };
+  const seen = new Set<string>();
+  while (seen.size < maxBatches) {
+    const due = await withTransaction(deps.db, (tx) =>
+      tx
+        .select({ batchKey: messages.batchKey })
+        .from(messages)
+        .where(
+          and(
+            eq(messages.status, 'queued'),
+            lte(messages.nextAttemptAt, now),
+            or(isNull(messages.leaseUntil), lte(messages.leaseUntil, now)),
+          ),
+        )
+        .orderBy(asc(messages.nextAttemptAt))
+        .limit(MAX_BATCH_SIZE)
+        .for('update', { skipLocked: true }),
+    );
+    const keys = [...new Set(due.map((row) => row.batchKey))].filter((key) => !seen.has(key));
+    if (keys.length === 0) break;
+    for (const batchKey of keys) {
+      seen.add(batchKey);
+      counts[await deliverBatch({ deps, batchKey, now })]++;
+    }
+  }
+  return counts;
+}

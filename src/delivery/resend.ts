@@ -1,0 +1,179 @@
+import { Resend } from 'resend';
+import { z } from 'zod';
+import { MAX_BATCH_SIZE, type Mailer, type SendResult } from '../deps';
+import type { Log } from '../log';
+
+/*
+ * The production transport (SPEC.md §4), built on the `resend` SDK rather than on `fetch`: the SDK
+ * already gives everything the retry policy needs. It never throws, every result carries the
+ * response headers (so `retry-after` is readable), it sends `Idempotency-Key`, and it passes an
+ * AbortSignal through to `fetch`, so an attempt can time out. A timeout, a dropped connection and
+ * an unreadable success body all come back as `statusCode: null` and are retried.
+ *
+ * Every attempt of one call re-sends the same body under the same idempotency key, so Resend
+ * answers a retry of a request it already carried out from memory instead of sending again. Two
+ * 409s differ: `concurrent_idempotent_requests` (the first attempt is still running, e.g. after our
+ * timeout) is worth retrying; `invalid_idempotent_request` (same key, other body) never is.
+ *
+ * Retries stay inside the call only while they are cheap: a `retry-after` longer than the backoff
+ * cap, or a daily/monthly quota, ends the call at once as retryable, for the outbox to try later.
+ */
+
+const baseDelayMs = 500;
+const capDelayMs = 30_000;
+
+const acceptedBatch = z.object({ data: z.array(z.object({ id: z.string().min(1) })) });
+
+/** The SDK hands over whatever JSON the API answered with, so the error shape is checked here. */
+const providerError = z.object({
+  statusCode: z.number().int().nullish(),
+  name: z.string().optional(),
+  message: z.string().optional(),
+});
+
+const quotaCodes = new Set(['daily_quota_exceeded', 'monthly_quota_exceeded']);
+
+type Outcome =
+  | { kind: 'accepted'; providerIds: string[] }
+  | { kind: 'refused'; reason: string }
+  | {
+      kind: 'retry' | 'later';
+      status: number | null;
+      code: string;
+      reason: string;
+      retryAfterMs: number | undefined;
+    };
+
+export function createResendMailer(options: {
+  apiKey: string;
+  baseUrl?: string;
+  from: string;
+  log: Log;
+  maxAttempts?: number;
+  /** how long one attempt may take before it is abandoned and retried; default 30 s */
+  timeoutMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}): Mailer {
+  const { from, log } = options;
+  const maxAttempts = options.maxAttempts ?? 5;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const sleep =
+    options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const random = options.random ?? Math.random;
+  const resend = new Resend(options.apiKey, { baseUrl: options.baseUrl });
+
+  return {
+    async send(batch): Promise<SendResult> {
+      const count = batch.emails.length;
+      if (count === 0) return { ok: true, providerIds: [] };
+      if (count > MAX_BATCH_SIZE) {
+        return {
+          ok: false,
+          retryable: false,
+          reason: `batch of ${count} exceeds ${MAX_BATCH_SIZE}`,
+        };
+      }
+      const payload = batch.emails.map((email) => ({
+        from,
+        to: email.to,
+        subject: email.subject,
+        html: email.html,
+        text: email.text,
+        headers: email.headers,
+      }));
+
+      for (let attempt = 1; ; attempt++) {
+        const response = await resend.batch.send(payload, {
+          idempotencyKey: batch.idempotencyKey,
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        const outcome = classify(response, count);
+        if (outcome.kind === 'accepted') return { ok: true, providerIds: outcome.providerIds };
+        if (outcome.kind === 'refused') {
+          return { ok: false, retryable: false, reason: outcome.reason };
+        }
+
+        const { retryAfterMs } = outcome;
+        const giveUp =
+          outcome.kind === 'later' ||
+          attempt >= maxAttempts ||
+          (retryAfterMs !== undefined && retryAfterMs > capDelayMs);
+        if (giveUp) {
+          return {
+            ok: false,
+            retryable: true,
+            reason: outcome.reason,
+            ...(retryAfterMs !== undefined && { retryAfterMs }),
+          };
+        }
+
+        // Full jitter (AWS architecture blog, "Exponential Backoff and Jitter"), but never sooner
+        // than the provider asked for.
+        const ceiling = Math.min(capDelayMs, baseDelayMs * 2 ** (attempt - 1));
+        const delayMs = Math.max(retryAfterMs ?? 0, Math.floor(random() * ceiling));
+        log.warn('provider retry', {
+          attempt,
+          status: outcome.status,
+          code: outcome.code,
+          delayMs,
+        });
+        await sleep(delayMs);
+      }
+    },
+  };
+}
+
+function classify(
+  response: { data: unknown; error: unknown; headers: Record<string, string> | null },
+  expected: number,
+): Outcome {
+  if (response.error === null) {
+    const accepted = acceptedBatch.safeParse(response.data);
+    if (!accepted.success || accepted.data.data.length !== expected) {
+      // Resend took the request; asking again under the same key would return the same answer.
+      return { kind: 'refused', reason: 'unexpected response from resend' };
+    }
+    return { kind: 'accepted', providerIds: accepted.data.data.map((email) => email.id) };
+  }
+
+  const error = providerError.safeParse(response.error);
+  const status = error.success ? (error.data.statusCode ?? null) : null;
+  const code = (error.success && error.data.name) || 'unknown_error';
+  const message = error.success ? error.data.message : undefined;
+  const reason = describe(status, code, message);
+
+  const transient =
+    status === null ||
+    status >= 500 ||
+    status === 408 ||
+    status === 429 ||
+    (status === 409 && code === 'concurrent_idempotent_requests');
+  if (!transient) return { kind: 'refused', reason };
+  return {
+    kind: quotaCodes.has(code) ? 'later' : 'retry',
+    status,
+    code,
+    reason,
+    retryAfterMs: readRetryAfter(response.headers),
+  };
+}
+
+/** `retry-after` in seconds, as Resend sends it; an HTTP date is ignored (the backoff applies). */
+function readRetryAfter(headers: Record<string, string> | null): number | undefined {
+  const value = headers?.['retry-after']?.trim();
+  if (!value) return undefined;
+  const seconds = Number(value);
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.ceil(seconds * 1000) : undefined;
+}
+
+/**
+ * The reason is stored with the message and may reach a log, so anything shaped like an address
+ * is blanked out of the provider's message.
+ */
+function describe(status: number | null, code: string, message: string | undefined): string {
+  const head = `resend ${status ?? 'no response'} ${code}`;
+  if (!message) return head;
+  const redacted = message.replace(/[^\s<>"'`,;:()]+@[^\s<>"'`,;:()]+/g, '[address]');
+  return `${head}: ${redacted}`.slice(0, 300);
+}

@@ -1,0 +1,19 @@
+import { deliverDue } from './delivery/outbox';
+import type { Deps } from './deps';
+import type { LogFields } from './log';
+
+export interface Job {
+  name: string;
+  /** when it runs, as a cron expression in UTC (croner on Node, Cron Triggers on Workers) */
+  cron: string;
+  run(deps: Deps, now: Date): Promise<LogFields>;
+}
+
+/** The one list of scheduled jobs. */
+export const jobs: Job[] = [
+  {
+    name: 'deliver',
+    cron: '* * * * *',
+    run: async (deps, now) => deliverDue({ deps, now }),
+  },
+];

@@ -1,0 +1,158 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { withTransaction } from '../src/db/database';
+import { alerts, messages } from '../src/db/schema';
+import { deliverBatch, deliverDue, enqueueEmails } from '../src/delivery/outbox';
+import type { MailBatch, SendResult } from '../src/deps';
+import { subscribeAndConfirm } from './helpers/alerts';
+import { createTestContext, type TestContext } from './helpers/context';
+import { findInDatabase } from './helpers/scan';
+
+let ctx: TestContext;
+beforeAll(async () => {
+  ctx = await createTestContext();
+});
+beforeEach(() => ctx.reset());
+afterAll(() => ctx.close());
+
+const MINUTE = 60_000;
+const email = (n: number, alertId?: string) => ({
+  to: `reader${n}@example.org`,
+  subject: `Viesti ${n}`,
+  html: `<p>https://vahti.example.org/alerts/manage?token=secret-token-${n}</p>`,
+  text: `https://vahti.example.org/alerts/manage?token=secret-token-${n}`,
+  template: 'test',
+  ...(alertId ? { alertId } : {}),
+});
+
+async function enqueue(count: number, alertId?: string) {
+  return withTransaction(ctx.database.db, (tx) =>
+    enqueueEmails(
+      tx,
+      ctx.keyring,
+      Array.from({ length: count }, (_, n) => email(n, alertId)),
+      ctx.clock.now(),
+    ),
+  );
+}
+
+/** A provider that answers from a script, and remembers every batch it was handed. */
+function scriptedMailer(answers: SendResult[]) {
+  const calls: MailBatch[] = [];
+  return {
+    calls,
+    async send(batch: MailBatch): Promise<SendResult> {
+      calls.push(batch);
+      return answers.shift() ?? { ok: true, providerIds: batch.emails.map((_, i) => `p${i}`) };
+    },
+  };
+}
+
+const statuses = async () =>
+  (await ctx.database.db.select().from(messages)).map((row) => row.status).sort();
+
+describe('the messages outbox', () => {
+  it('writes batches of at most 100 that share a key', async () => {
+    const keys = await enqueue(250);
+    expect(keys).toHaveLength(3);
+    const rows = await ctx.database.db.select().from(messages);
+    expect(rows).toHaveLength(250);
+    expect(keys.map((key) => rows.filter((row) => row.batchKey === key).length)).toEqual([
+      100, 100, 50,
+    ]);
+  });
+
+  it('keeps queued payloads encrypted: no address or token in any table', async () => {
+    await enqueue(2);
+    for (const needle of ['reader0@example.org', 'secret-token-1', 'Viesti 1']) {
+      expect(await findInDatabase(ctx.database.db, needle)).toEqual([]);
+    }
+  });
+
+  it('sends a batch under its key, then drops the payload and records the provider ids', async () => {
+    const [key] = await enqueue(3);
+    const mailer = scriptedMailer([]);
+    const deps = { ...ctx.deps, mailer };
+    expect(await deliverBatch({ deps, batchKey: key ?? '', now: ctx.clock.now() })).toBe('sent');
+    expect(mailer.calls).toHaveLength(1);
+    expect(mailer.calls[0]?.idempotencyKey).toBe(key);
+    expect(mailer.calls[0]?.emails.map((sent) => sent.to).sort()).toEqual([
+      'reader0@example.org',
+      'reader1@example.org',
+      'reader2@example.org',
+    ]);
+    const rows = await ctx.database.db.select().from(messages);
+    expect(rows.every((row) => row.status === 'sent' && row.payload === null)).toBe(true);
+    expect(rows.map((row) => row.providerId).sort()).toEqual(['p0', 'p1', 'p2']);
+    expect(await deliverBatch({ deps, batchKey: key ?? '', now: ctx.clock.now() })).toBe('skipped');
+    expect(mailer.calls).toHaveLength(1);
+  });
+
+  it('retries a provider fault later, honouring retry-after, under the same key', async () => {
+    const [key] = await enqueue(1);
+    const mailer = scriptedMailer([
+      { ok: false, retryable: true, reason: 'rate_limited', retryAfterMs: 10 * MINUTE },
+    ]);
+    const deps = { ...ctx.deps, mailer };
+    expect(await deliverDue({ deps, now: ctx.clock.now() })).toMatchObject({ retry: 1 });
+    ctx.clock.advance(9 * MINUTE);
+    expect(await deliverDue({ deps, now: ctx.clock.now() })).toMatchObject({ sent: 0, retry: 0 });
+    ctx.clock.advance(MINUTE);
+    expect(await deliverDue({ deps, now: ctx.clock.now() })).toMatchObject({ sent: 1 });
+    expect(mailer.calls.map((call) => call.idempotencyKey)).toEqual([key, key]);
+    expect(await statuses()).toEqual(['sent']);
+  });
+
+  it('records a refusal as failed at once and never retries it', async () => {
+    await enqueue(1);
+    const mailer = scriptedMailer([{ ok: false, retryable: false, reason: 'validation_error' }]);
+    const deps = { ...ctx.deps, mailer };
+    expect(await deliverDue({ deps, now: ctx.clock.now() })).toMatchObject({ failed: 1 });
+    ctx.clock.advance(24 * 60 * MINUTE);
+    expect(await deliverDue({ deps, now: ctx.clock.now() })).toMatchObject({ sent: 0 });
+    const [row] = await ctx.database.db.select().from(messages);
+    expect(row).toMatchObject({ status: 'failed', payload: null, lastError: 'validation_error' });
+    expect(mailer.calls).toHaveLength(1);
+  });
+
+  it('gives up on a provider that stays down before its idempotency key is forgotten', async () => {
+    await enqueue(1);
+    const down: SendResult = { ok: false, retryable: true, reason: 'server_error' };
+    const mailer = scriptedMailer(Array.from({ length: 50 }, () => down));
+    const deps = { ...ctx.deps, mailer };
+    for (let hour = 0; hour < 30; hour++) {
+      await deliverDue({ deps, now: ctx.clock.now() });
+      ctx.clock.advance(60 * MINUTE);
+    }
+    expect(await statuses()).toEqual(['failed']);
+    expect(mailer.calls.length).toBeLessThanOrEqual(12);
+    expect(mailer.calls.length).toBeGreaterThan(3);
+  });
+
+  it('resends a batch whose sender crashed once its lease lapses, under the same key', async () => {
+    const [key] = await enqueue(2);
+    const hanging = {
+      send: () => new Promise<SendResult>(() => {}),
+    };
+    void deliverBatch({
+      deps: { ...ctx.deps, mailer: hanging },
+      batchKey: key ?? '',
+      now: ctx.clock.now(),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    const mailer = scriptedMailer([]);
+    const deps = { ...ctx.deps, mailer };
+    expect(await deliverDue({ deps, now: ctx.clock.now() })).toMatchObject({ sent: 0 });
+    ctx.clock.advance(5 * MINUTE);
+    expect(await deliverDue({ deps, now: ctx.clock.now() })).toMatchObject({ sent: 1 });
+    expect(mailer.calls.map((call) => call.idempotencyKey)).toEqual([key]);
+  });
+
+  it('drops the queued emails of an alert that is deleted', async () => {
+    const alert = await subscribeAndConfirm(ctx);
+    await enqueue(2, alert.id);
+    await ctx.database.db.delete(alerts).where(eq(alerts.id, alert.id));
+    expect(await findInDatabase(ctx.database.db, alert.id)).toEqual([]);
+  });
+});
