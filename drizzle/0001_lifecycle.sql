@@ -22,6 +22,7 @@ CREATE TABLE "rate_counters" (
 );
 --> statement-breakpoint
 CREATE TABLE "rate_events" (
+	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "rate_events_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
 	"key" text NOT NULL,
 	"at" timestamp with time zone NOT NULL
 );

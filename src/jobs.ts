@@ -1,6 +1,7 @@
 import { deliverDue } from './delivery/outbox';
 import type { Deps } from './deps';
 import type { LogFields } from './log';
+import { runRetention } from './retention/retention';
 
 export interface Job {
   name: string;
@@ -15,5 +16,10 @@ export const jobs: Job[] = [
     name: 'deliver',
     cron: '* * * * *',
     run: async (deps, now) => deliverDue({ deps, now }),
+  },
+  {
+    name: 'retention',
+    cron: '7 * * * *',
+    run: async (deps, now) => runRetention({ deps, now }),
   },
 ];

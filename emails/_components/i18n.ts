@@ -172,3 +172,142 @@ export const manageLinksStrings: Record<Locale, ManageLinksStrings> = {
       'You are receiving this email because someone asked for the links to the job alerts of this address. We use the address for job alerts only and do not track whether emails are opened or links are clicked.',
   },
 };
+
+/** Shared by every email sent to a confirmed alert. */
+export type AlertLinkStrings = {
+  manageLink: string;
+  unsubscribeLink: string;
+  renewButton: string;
+};
+
+const alertLinkStrings: Record<Locale, AlertLinkStrings> = {
+  fi: { manageLink: 'Muokkaa vahtia', unsubscribeLink: 'Lopeta tilaus', renewButton: 'Uusi vahti' },
+  sv: {
+    manageLink: 'Ändra bevakningen',
+    unsubscribeLink: 'Avsluta prenumerationen',
+    renewButton: 'Förnya bevakningen',
+  },
+  en: { manageLink: 'Manage alert', unsubscribeLink: 'Unsubscribe', renewButton: 'Renew alert' },
+};
+
+export type DigestStrings = AlertLinkStrings & {
+  subject: (total: number, label: string) => string;
+  /** Inbox preview line and the lead above the postings. */
+  found: (total: number) => string;
+  /** `date` is the application deadline, already formatted in the email's language. */
+  deadline: (date: string) => string;
+  /** Reasons are already in words; joined into one line. */
+  why: (reasons: readonly string[]) => string;
+  more: (count: number) => string;
+  validUntil: (date: string) => string;
+  /** Replaces `validUntil` when the alert is close enough to its end to be renewed. */
+  endsSoon: (date: string) => string;
+  footer: string;
+};
+
+export const digestStrings: Record<Locale, DigestStrings> = {
+  fi: {
+    ...alertLinkStrings.fi,
+    subject: (total, label) =>
+      total === 1 ? `1 uusi työpaikka: ${label}` : `${total} uutta työpaikkaa: ${label}`,
+    found: (total) =>
+      total === 1
+        ? 'Työpaikkavahtisi löysi 1 uuden työpaikan.'
+        : `Työpaikkavahtisi löysi ${total} uutta työpaikkaa.`,
+    deadline: (date) => `Haku päättyy ${date}`,
+    why: (reasons) => `Miksi tämä: ${reasons.join('; ')}`,
+    more: (count) => (count === 1 ? '+ 1 muu työpaikka' : `+ ${count} muuta työpaikkaa`),
+    validUntil: (date) => `Vahti on voimassa ${date} asti.`,
+    endsSoon: (date) => `Vahti päättyy ${date}. Uusi se jatkaaksesi.`,
+    footer:
+      'Saat tämän viestin, koska tilasit ja vahvistit tämän työpaikkavahdin. Käytämme osoitetta vain työpaikkavahtiin emmekä seuraa viestien avaamista tai linkkien klikkauksia.',
+  },
+  sv: {
+    ...alertLinkStrings.sv,
+    subject: (total, label) =>
+      total === 1 ? `1 nytt jobb: ${label}` : `${total} nya jobb: ${label}`,
+    found: (total) =>
+      total === 1
+        ? 'Din jobbevakning hittade 1 nytt jobb.'
+        : `Din jobbevakning hittade ${total} nya jobb.`,
+    deadline: (date) => `Ansökan stänger ${date}`,
+    why: (reasons) => `Varför: ${reasons.join('; ')}`,
+    more: (count) => `+ ${count} jobb till`,
+    validUntil: (date) => `Bevakningen gäller till ${date}.`,
+    endsSoon: (date) => `Bevakningen upphör ${date}. Förnya den för att fortsätta.`,
+    footer:
+      'Du får det här meddelandet eftersom du har beställt och bekräftat den här jobbevakningen. Vi använder adressen endast för jobbevakningen och följer inte upp om meddelanden öppnas eller länkar klickas.',
+  },
+  en: {
+    ...alertLinkStrings.en,
+    subject: (total, label) =>
+      total === 1 ? `1 new job: ${label}` : `${total} new jobs: ${label}`,
+    found: (total) =>
+      total === 1 ? 'Your job alert found 1 new job.' : `Your job alert found ${total} new jobs.`,
+    deadline: (date) => `Apply by ${date}`,
+    why: (reasons) => `Why: ${reasons.join('; ')}`,
+    more: (count) => (count === 1 ? '+ 1 more job' : `+ ${count} more jobs`),
+    validUntil: (date) => `The alert is valid until ${date}.`,
+    endsSoon: (date) => `The alert ends on ${date}. Renew it to keep getting jobs.`,
+    footer:
+      'You are receiving this email because you signed up for and confirmed this job alert. We use the address for job alerts only and do not track whether emails are opened or links are clicked.',
+  },
+};
+
+export type ReminderStrings = AlertLinkStrings & {
+  subject: (label: string) => string;
+  preview: string;
+  heading: string;
+  /** `date` is the expiry, already formatted in the email's language. */
+  endsOn: (label: string, date: string) => string;
+  renewBody: string;
+  rawUrlLead: string;
+  ifNothing: string;
+  footer: string;
+};
+
+export const reminderStrings: Record<Locale, ReminderStrings> = {
+  fi: {
+    ...alertLinkStrings.fi,
+    subject: (label) => `Työpaikkavahtisi päättyy pian: ${label}`,
+    preview: 'Uusi vahti, niin saat uudet työpaikat vielä kolmen kuukauden ajan.',
+    heading: 'Työpaikkavahtisi päättyy pian',
+    endsOn: (label, date) => `Työpaikkavahtisi ”${label}” päättyy ${date}.`,
+    renewBody:
+      'Jos haluat saada uudet työpaikat edelleen, uusi vahti. Se on sen jälkeen voimassa kolme kuukautta.',
+    rawUrlLead: 'Jos painike ei näy tai toimi, kopioi tämä osoite selaimeesi:',
+    ifNothing:
+      'Jos et tee mitään, vahti ja sähköpostiosoitteesi poistetaan automaattisesti sen päättyessä, eikä tähän osoitteeseen lähetetä enää viestejä.',
+    footer:
+      'Saat tämän viestin, koska tilasit ja vahvistit tämän työpaikkavahdin. Vahti ei uusiudu ilman sinun toimiasi. Emme seuraa viestien avaamista tai linkkien klikkauksia.',
+  },
+  sv: {
+    ...alertLinkStrings.sv,
+    subject: (label) => `Din jobbevakning upphör snart: ${label}`,
+    preview: 'Förnya bevakningen så får du nya jobb i tre månader till.',
+    heading: 'Din jobbevakning upphör snart',
+    endsOn: (label, date) => `Din jobbevakning ”${label}” upphör ${date}.`,
+    renewBody:
+      'Om du vill fortsätta få nya jobb, förnya bevakningen. Den gäller sedan i tre månader.',
+    rawUrlLead:
+      'Om knappen inte syns eller fungerar, kopiera den här adressen till din webbläsare:',
+    ifNothing:
+      'Om du inte gör något raderas bevakningen och din e-postadress automatiskt när den upphör, och vi skickar inga fler meddelanden till den här adressen.',
+    footer:
+      'Du får det här meddelandet eftersom du har beställt och bekräftat den här jobbevakningen. Bevakningen förnyas aldrig utan att du gör det. Vi följer inte upp om meddelanden öppnas eller länkar klickas.',
+  },
+  en: {
+    ...alertLinkStrings.en,
+    subject: (label) => `Your job alert ends soon: ${label}`,
+    preview: 'Renew the alert to keep getting new jobs for three more months.',
+    heading: 'Your job alert ends soon',
+    endsOn: (label, date) => `Your job alert “${label}” ends on ${date}.`,
+    renewBody:
+      'To keep getting new jobs, renew the alert. It then stays valid for three more months.',
+    rawUrlLead: 'If the button does not show or work, copy this address into your browser:',
+    ifNothing:
+      'If you do nothing, the alert and your email address are deleted automatically when it ends, and we will send no more emails to this address.',
+    footer:
+      'You are receiving this email because you signed up for and confirmed this job alert. It never renews without your click. We do not track whether emails are opened or links are clicked.',
+  },
+};

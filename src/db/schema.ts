@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   check,
   index,
   integer,
@@ -92,6 +93,7 @@ export const addressBlocks = pgTable('address_blocks', {
 export const rateEvents = pgTable(
   'rate_events',
   {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     key: text('key').notNull(),
     at: instant('at').notNull(),
   },
