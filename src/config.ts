@@ -46,6 +46,11 @@ export const configSchema = z
     KEYS_FILE: z.string().min(1).default('var/keys.json'),
     OUTBOX_DIR: z.string().min(1).default('var/outbox'),
     MAIL_FROM: z.string().min(3).default('Työpaikkavahti <vahti@localhost>'),
+    RESEND_API_KEY: z.string().min(1).optional(),
+    RESEND_BASE_URL: z
+      .url({ protocol: /^https?$/ })
+      .transform((url) => url.replace(/\/+$/, ''))
+      .optional(),
     ALLOWED_ORIGINS: z
       .string()
       .default('*')

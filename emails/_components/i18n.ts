@@ -270,11 +270,10 @@ export const reminderStrings: Record<Locale, ReminderStrings> = {
   fi: {
     ...alertLinkStrings.fi,
     subject: (label) => `Työpaikkavahtisi päättyy pian: ${label}`,
-    preview: 'Uusi vahti, niin saat uudet työpaikat vielä kolmen kuukauden ajan.',
+    preview: 'Uusimalla vahdin saat uudet työpaikat vielä kolmen kuukauden ajan.',
     heading: 'Työpaikkavahtisi päättyy pian',
     endsOn: (label, date) => `Työpaikkavahtisi ”${label}” päättyy ${date}.`,
-    renewBody:
-      'Jos haluat saada uudet työpaikat edelleen, uusi vahti. Se on sen jälkeen voimassa kolme kuukautta.',
+    renewBody: 'Uusimalla vahdin saat uudet työpaikat sähköpostiisi vielä kolmen kuukauden ajan.',
     rawUrlLead: 'Jos painike ei näy tai toimi, kopioi tämä osoite selaimeesi:',
     ifNothing:
       'Jos et tee mitään, vahti ja sähköpostiosoitteesi poistetaan automaattisesti sen päättyessä, eikä tähän osoitteeseen lähetetä enää viestejä.',
@@ -287,8 +286,7 @@ export const reminderStrings: Record<Locale, ReminderStrings> = {
     preview: 'Förnya bevakningen så får du nya jobb i tre månader till.',
     heading: 'Din jobbevakning upphör snart',
     endsOn: (label, date) => `Din jobbevakning ”${label}” upphör ${date}.`,
-    renewBody:
-      'Om du vill fortsätta få nya jobb, förnya bevakningen. Den gäller sedan i tre månader.',
+    renewBody: 'Förnya bevakningen så får du nya jobb per e-post i tre månader till.',
     rawUrlLead:
       'Om knappen inte syns eller fungerar, kopiera den här adressen till din webbläsare:',
     ifNothing:
@@ -302,8 +300,7 @@ export const reminderStrings: Record<Locale, ReminderStrings> = {
     preview: 'Renew the alert to keep getting new jobs for three more months.',
     heading: 'Your job alert ends soon',
     endsOn: (label, date) => `Your job alert “${label}” ends on ${date}.`,
-    renewBody:
-      'To keep getting new jobs, renew the alert. It then stays valid for three more months.',
+    renewBody: 'Renew the alert to keep getting new jobs by email for three more months.',
     rawUrlLead: 'If the button does not show or work, copy this address into your browser:',
     ifNothing:
       'If you do nothing, the alert and your email address are deleted automatically when it ends, and we will send no more emails to this address.',

@@ -4,6 +4,7 @@ import { createApp } from '../app';
 import { ConfigError, parseConfig } from '../config';
 import { createKeyring } from '../crypto/keyring';
 import { createOutboxFolder } from '../delivery/outbox-folder';
+import { createResendMailer } from '../delivery/resend';
 import { type Deps, systemClock } from '../deps';
 import { jobs } from '../jobs';
 import { createJsonLog, describeError } from '../log';
@@ -18,14 +19,21 @@ async function main() {
   });
   const keyring = await createKeyring(await loadKeyMaterial(config, log));
   const database = await openMigratedDatabase(config);
-  const outbox = createOutboxFolder({
-    dir: config.OUTBOX_DIR,
-    from: config.MAIL_FROM,
-    now: systemClock.now,
-  });
+  const outbox = config.RESEND_API_KEY
+    ? undefined
+    : createOutboxFolder({ dir: config.OUTBOX_DIR, from: config.MAIL_FROM, now: systemClock.now });
+  const mailer = config.RESEND_API_KEY
+    ? createResendMailer({
+        apiKey: config.RESEND_API_KEY,
+        baseUrl: config.RESEND_BASE_URL,
+        from: config.MAIL_FROM,
+        log,
+      })
+    : outbox;
+  if (!mailer) throw new Error('unreachable: a mailer is configured');
   const deps: Deps = {
     db: database.db,
-    mailer: outbox,
+    mailer,
     outbox,
     clock: systemClock,
     config,
@@ -55,7 +63,7 @@ async function main() {
     log.info('listening', {
       port: info.port,
       engine: database.engine,
-      mail: 'outbox',
+      mail: config.RESEND_API_KEY ? 'resend' : 'outbox',
       baseUrl: config.PUBLIC_BASE_URL,
     });
   });
