@@ -290,7 +290,7 @@ export const reminderStrings: Record<Locale, ReminderStrings> = {
     rawUrlLead:
       'Om knappen inte syns eller fungerar, kopiera den här adressen till din webbläsare:',
     ifNothing:
-      'Om du inte gör något raderas bevakningen och din e-postadress automatiskt när den upphör, och vi skickar inga fler meddelanden till den här adressen.',
+      'Om du inte gör något raderas bevakningen och din e-postadress automatiskt när bevakningen upphör, och vi skickar inga fler meddelanden till den här adressen.',
     footer:
       'Du får det här meddelandet eftersom du har beställt och bekräftat den här jobbevakningen. Bevakningen förnyas aldrig utan att du gör det. Vi följer inte upp om meddelanden öppnas eller länkar klickas.',
   },
@@ -303,7 +303,7 @@ export const reminderStrings: Record<Locale, ReminderStrings> = {
     renewBody: 'Renew the alert to keep getting new jobs by email for three more months.',
     rawUrlLead: 'If the button does not show or work, copy this address into your browser:',
     ifNothing:
-      'If you do nothing, the alert and your email address are deleted automatically when it ends, and we will send no more emails to this address.',
+      'If you do nothing, the alert and your email address are deleted automatically when the alert ends, and we will send no more emails to this address.',
     footer:
       'You are receiving this email because you signed up for and confirmed this job alert. It never renews without your click. We do not track whether emails are opened or links are clicked.',
   },

@@ -1,0 +1,140 @@
+import { Button, Heading, Link, Section, Text } from '@react-email/components';
+import type { CSSProperties } from 'react';
+import { z } from 'zod';
+import { locales, reminderStrings } from './_components/i18n';
+import { colors, Layout } from './_components/layout';
+
+// Only web links: these end up in href attributes, where a javascript: URL would be a hole.
+const webUrl = z.url({ protocol: /^https?$/ });
+
+export const reminderEmailProps = z.object({
+  locale: z.enum(locales),
+  /** The alert's human-readable name, e.g. "Ohjelmistokehittäjä, Helsinki". */
+  label: z.string().min(1),
+  /** When the alert expires, already formatted in the email's language. */
+  expires: z.string().min(1),
+  /** Opens the renew page, which renews on a POST: a scanner opening the link renews nothing. */
+  renewUrl: webUrl,
+  manageUrl: webUrl,
+  unsubscribeUrl: webUrl,
+});
+
+export type ReminderEmailProps = z.infer<typeof reminderEmailProps>;
+
+export function reminderSubject({
+  locale,
+  label,
+}: Pick<ReminderEmailProps, 'locale' | 'label'>): string {
+  return reminderStrings[locale].subject(label);
+}
+
+export default function ReminderEmail({
+  locale,
+  label,
+  expires,
+  renewUrl,
+  manageUrl,
+  unsubscribeUrl,
+}: ReminderEmailProps) {
+  const t = reminderStrings[locale];
+  return (
+    <Layout locale={locale} preview={t.preview} footer={t.footer}>
+      <Heading as="h1" style={heading}>
+        {t.heading}
+      </Heading>
+      <Text style={paragraph}>{t.endsOn(label, expires)}</Text>
+      <Text style={paragraph}>{t.renewBody}</Text>
+      <Section style={buttonSection}>
+        <Button href={renewUrl} style={button}>
+          {t.renewButton}
+        </Button>
+      </Section>
+      {/* The plain-text part already shows the URL beside the button text. */}
+      <Section data-skip-in-text={true}>
+        <Text style={smallParagraph}>{t.rawUrlLead}</Text>
+        <Text style={rawUrl}>
+          <Link href={renewUrl} style={link}>
+            {renewUrl}
+          </Link>
+        </Text>
+      </Section>
+      <Text style={paragraph}>{t.ifNothing}</Text>
+      {/* One link per line: both stay easy to tap in a narrow client. */}
+      <Text style={linkLine}>
+        <Link href={manageUrl} style={link}>
+          {t.manageLink}
+        </Link>
+      </Text>
+      <Text style={linkLine}>
+        <Link href={unsubscribeUrl} style={link}>
+          {t.unsubscribeLink}
+        </Link>
+      </Text>
+    </Layout>
+  );
+}
+
+ReminderEmail.PreviewProps = {
+  locale: 'fi',
+  label: 'Ohjelmistokehittäjä, Helsinki',
+  expires: '21. helmikuuta 2027',
+  renewUrl: 'http://localhost:8787/alerts/renew?token=Rn8vK3xPq5Wt2Lm7Hc9sDa',
+  manageUrl: 'http://localhost:8787/alerts/manage?token=Mq7cT2vLx9Rb4Wn1Ke8sPa',
+  unsubscribeUrl: 'http://localhost:8787/alerts/unsubscribe?token=Ub3fZ6hNq1Yd8Gt5Lc2mXe',
+} satisfies ReminderEmailProps;
+
+const heading: CSSProperties = {
+  margin: '16px 0 8px',
+  fontSize: '24px',
+  lineHeight: '32px',
+  fontWeight: 700,
+  color: colors.text,
+};
+
+const paragraph: CSSProperties = {
+  margin: '12px 0',
+  fontSize: '16px',
+  lineHeight: '24px',
+  color: colors.text,
+};
+
+const smallParagraph: CSSProperties = {
+  ...paragraph,
+  margin: '12px 0 4px',
+  fontSize: '14px',
+  lineHeight: '20px',
+};
+
+const buttonSection: CSSProperties = {
+  margin: '24px 0 8px',
+};
+
+const button: CSSProperties = {
+  display: 'inline-block',
+  padding: '14px 24px',
+  backgroundColor: colors.accent,
+  borderRadius: '6px',
+  color: '#ffffff',
+  fontSize: '16px',
+  lineHeight: '20px',
+  fontWeight: 700,
+  textDecoration: 'none',
+};
+
+const rawUrl: CSSProperties = {
+  ...paragraph,
+  margin: '0 0 12px',
+  fontSize: '14px',
+  lineHeight: '20px',
+  wordBreak: 'break-all',
+};
+
+const linkLine: CSSProperties = {
+  ...paragraph,
+  margin: '8px 0 4px',
+};
+
+const link: CSSProperties = {
+  color: colors.accent,
+  textDecoration: 'underline',
+};

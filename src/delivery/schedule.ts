@@ -1,0 +1,92 @@
+import type { Frequency } from '../db/schema';
+
+/** Digests go out at this local hour: `daily` every day, `weekly` on Mondays (SPEC.md §2). */
+export const DIGEST_HOUR = 7;
+
+interface LocalParts {
+  year: number;
+  month: number;
+  day: number;
+  weekday: number;
+}
+
+const weekdays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+function localParts(instant: Date, timeZone: string): LocalParts & { minutes: number } {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      weekday: 'short',
+      hour: 'numeric',
+      minute: 'numeric',
+      hourCycle: 'h23',
+    })
+      .formatToParts(instant)
+      .map((part) => [part.type, part.value]),
+  );
+  return {
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    weekday: weekdays.indexOf(parts.weekday ?? ''),
+    minutes: Number(parts.hour) * 60 + Number(parts.minute),
+  };
+}
+
+/** The instant of a local wall-clock time in `timeZone` (unambiguous at 07:00 in Europe). */
+function atLocalTime(date: LocalParts, hour: number, timeZone: string): Date {
+  const guess = Date.UTC(date.year, date.month - 1, date.day, hour);
+  const offsetAt = (instant: number) => {
+    const local = localParts(new Date(instant), timeZone);
+    const wall = Date.UTC(local.year, local.month - 1, local.day, 0, local.minutes);
+    return wall - Math.floor(instant / 60_000) * 60_000;
+  };
+  const first = guess - offsetAt(guess);
+  return new Date(guess - offsetAt(first));
+}
+
+function previousDay(date: LocalParts): LocalParts {
+  const utc = new Date(Date.UTC(date.year, date.month - 1, date.day - 1));
+  return {
+    year: utc.getUTCFullYear(),
+    month: utc.getUTCMonth() + 1,
+    day: utc.getUTCDate(),
+    weekday: utc.getUTCDay(),
+  };
+}
+
+/**
+ * The most recent moment at or before `now` when an alert of this frequency was due a digest:
+ * now for `immediate`, the last 07:00 for `daily`, the last Monday 07:00 for `weekly`, in the
+ * service's time zone, whatever daylight saving time did in between.
+ */
+export function latestDigestSlot(frequency: Frequency, now: Date, timeZone: string): Date {
+  if (frequency === 'immediate') return now;
+  let day: LocalParts = localParts(now, timeZone);
+  for (let back = 0; back < 8; back++) {
+    const slot = atLocalTime(day, DIGEST_HOUR, timeZone);
+    const dayFits = frequency === 'daily' || day.weekday === 1;
+    if (dayFits && slot.getTime() <= now.getTime()) return slot;
+    day = previousDay(day);
+  }
+  throw new Error('unreachable: a slot lies within the last eight days');
+}
+
+/**
+ * Whether an alert is due a digest now: its last digest (or, before the first one, its
+ * confirmation) came before the latest slot. A service that was down for a week finds each alert
+ * due once, not seven times.
+ */
+export function isDigestDue(
+  alert: { frequency: Frequency; lastDigestAt: Date | null; confirmedAt: Date | null },
+  now: Date,
+  timeZone: string,
+): boolean {
+  const since = alert.lastDigestAt ?? alert.confirmedAt;
+  if (!since) return false;
+  if (alert.frequency === 'immediate') return true;
+  return since.getTime() < latestDigestSlot(alert.frequency, now, timeZone).getTime();
+}
