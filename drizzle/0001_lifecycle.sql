@@ -27,6 +27,8 @@ CREATE TABLE "rate_events" (
 	"at" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "alerts" ADD COLUMN "last_digest_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "alerts" ADD COLUMN "reminded_for" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "messages" ADD CONSTRAINT "messages_alert_id_alerts_id_fk" FOREIGN KEY ("alert_id") REFERENCES "public"."alerts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "messages_due_idx" ON "messages" USING btree ("status","next_attempt_at");--> statement-breakpoint
 CREATE INDEX "messages_batch_key_idx" ON "messages" USING btree ("batch_key");--> statement-breakpoint

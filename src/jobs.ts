@@ -1,3 +1,4 @@
+import { sendReminders } from './alerts/reminders';
 import { deliverDue } from './delivery/outbox';
 import type { Deps } from './deps';
 import type { LogFields } from './log';
@@ -16,6 +17,11 @@ export const jobs: Job[] = [
     name: 'deliver',
     cron: '* * * * *',
     run: async (deps, now) => deliverDue({ deps, now }),
+  },
+  {
+    name: 'reminders',
+    cron: '37 * * * *',
+    run: async (deps, now) => sendReminders({ deps, now }),
   },
   {
     name: 'retention',

@@ -1,6 +1,7 @@
 import { createElement, type ReactElement } from 'react';
 import ConfirmationEmail, { confirmationSubject } from '../../emails/confirmation';
 import ManageLinksEmail, { manageLinksSubject } from '../../emails/manage-links';
+import ReminderEmail, { reminderSubject } from '../../emails/reminder';
 import { renderEmail } from '../../emails/render';
 import type { Locale } from '../db/schema';
 import type { QueuedEmail } from '../delivery/outbox';
@@ -16,7 +17,13 @@ export function linkTo(deps: Pick<Deps, 'config'>, path: string, token: string):
 }
 
 async function compose(
-  message: { to: string; subject: string; template: string; alertId?: string },
+  message: {
+    to: string;
+    subject: string;
+    template: string;
+    alertId?: string;
+    headers?: Record<string, string>;
+  },
   element: ReactElement,
 ): Promise<QueuedEmail> {
   const { html, text } = await renderEmail(element);
@@ -71,5 +78,52 @@ export async function composeManageLinksEmail(
   return compose(
     { to: email, subject: manageLinksSubject(props), template: 'manage-links' },
     createElement(ManageLinksEmail, props),
+  );
+}
+
+/**
+ * The links every alert email carries, and the RFC 8058 headers that let mail clients offer a
+ * one-click unsubscribe (SPEC.md §2 "Unsubscribe").
+ */
+export async function alertLinks(deps: ComposeDeps, alert: AlertRow) {
+  const manageToken = await deps.keyring.tokenFor(alert.id, 'manage');
+  const unsubscribeUrl = linkTo(
+    deps,
+    '/alerts/unsubscribe',
+    await deps.keyring.tokenFor(alert.id, 'unsubscribe'),
+  );
+  return {
+    manageUrl: linkTo(deps, '/alerts/manage', manageToken),
+    renewUrl: linkTo(deps, '/alerts/renew', manageToken),
+    unsubscribeUrl,
+    headers: {
+      'List-Unsubscribe': `<${unsubscribeUrl}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    },
+  };
+}
+
+/** The expiry reminder, seven days before the end, with its renew button. */
+export async function composeReminderEmail(
+  deps: ComposeDeps,
+  alert: AlertRow,
+  email: string,
+): Promise<QueuedEmail> {
+  const { headers, ...links } = await alertLinks(deps, alert);
+  const props = {
+    locale: alert.locale,
+    label: alert.label,
+    expires: formatDate(alert.expiresAt, alert.locale, deps.config.TIMEZONE),
+    ...links,
+  };
+  return compose(
+    {
+      to: email,
+      subject: reminderSubject(props),
+      template: 'reminder',
+      alertId: alert.id,
+      headers,
+    },
+    createElement(ReminderEmail, props),
   );
 }

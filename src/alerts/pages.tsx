@@ -292,6 +292,32 @@ export function alertPages(deps: Deps) {
       const locale = pageLocale(c, deleted.locale);
       return message(c, locale, pageStrings[locale].deletedTitle, pageStrings[locale].deletedLead);
     })
+    .get('/renew', async (c) => {
+      const token = queryToken(c);
+      const alert = token
+        ? await findManagedAlert({ deps, token }).catch(ignoreNotFound)
+        : undefined;
+      if (!token || !alert || alert.status !== 'active') return linkGone(c);
+      const locale = pageLocale(c, alert.locale);
+      const t = pageStrings[locale];
+      const now = deps.clock.now();
+      return c.html(
+        <Page locale={locale} title={t.renewTitle} path={pagePath(c)}>
+          <p>{t.renewDueLead(date(alert.expiresAt, locale))}</p>
+          <p>{t.renewLead(date(addMonths(now, ALERT_LIFETIME_MONTHS), locale))}</p>
+          {summary(alert, locale)}
+          <TokenForm action={`/alerts/renew?lang=${locale}`} token={token} label={t.renewButton} />
+        </Page>,
+      );
+    })
+    .post('/renew', async (c) => {
+      const { token } = await readTokenPost(c);
+      const alert = await renewAlert({ deps, token, now: deps.clock.now() }).catch(ignoreNotFound);
+      if (!alert) return linkGone(c);
+      const locale = pageLocale(c, alert.locale);
+      const t = pageStrings[locale];
+      return message(c, locale, t.renewTitle, t.renewedNotice(date(alert.expiresAt, locale)));
+    })
     .get('/unsubscribe', async (c) => {
       const token = queryToken(c);
       const alert = token ? await alertForToken(deps.db, token, 'unsubscribe') : undefined;

@@ -44,6 +44,10 @@ export const alerts = pgTable(
     confirmedAt: instant('confirmed_at'),
     renewedAt: instant('renewed_at'),
     expiresAt: instant('expires_at').notNull(),
+    /** when the last digest was composed: the schedule's baseline (see delivery/schedule.ts) */
+    lastDigestAt: instant('last_digest_at'),
+    /** the expiry the reminder was sent for: one reminder per expiry, a renewal rearms it */
+    remindedFor: instant('reminded_for'),
   },
   (table) => [
     index('alerts_email_hash_idx').on(table.emailHash),

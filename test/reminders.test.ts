@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sendReminders } from '../src/alerts/reminders';
+import { alerts } from '../src/db/schema';
+import {
+  lastEmail,
+  linkTo,
+  pathOf,
+  postForm,
+  subscribe,
+  subscribeAndConfirm,
+} from './helpers/alerts';
+import { createTestContext, type TestContext } from './helpers/context';
+import { dumpAllRows } from './helpers/scan';
+
+let ctx: TestContext;
+beforeAll(async () => {
+  ctx = await createTestContext();
+});
+beforeEach(() => ctx.reset());
+afterAll(() => ctx.close());
+
+const expiry = new Date('2026-06-02T10:00:00.000Z');
+const remind = () => sendReminders({ deps: ctx.deps, now: ctx.clock.now() });
+const reminders = () => ctx.mailer.sent.filter((email) => email.template === 'reminder');
+
+describe('the expiry reminder (SPEC.md §2 "Renew")', () => {
+  it('goes out once, seven days before expiry, with the one-click headers', async () => {
+    await subscribeAndConfirm(ctx);
+    await subscribe(ctx, { email: 'pending@example.org' });
+    ctx.clock.set(new Date(expiry.getTime() - 7 * 24 * 3_600_000 - 1));
+    expect(await remind()).toEqual({ reminded: 0 });
+    ctx.clock.advance(1);
+    expect(await remind()).toEqual({ reminded: 1 });
+    expect(await remind()).toEqual({ reminded: 0 });
+    ctx.clock.advance(3 * 24 * 3_600_000);
+    expect(await remind()).toEqual({ reminded: 0 });
+
+    const [email, ...others] = reminders();
+    expect(others).toHaveLength(0);
+    expect(email?.to).toBe('maija.meikalainen@example.org');
+    expect(email?.subject).toBe('Työpaikkavahtisi päättyy pian: Ohjelmistokehittäjä, Helsinki');
+    const unsubscribe = linkTo(lastEmail(ctx), '/alerts/unsubscribe');
+    expect(email?.headers).toEqual({
+      'List-Unsubscribe': `<${unsubscribe.href}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    });
+    expect(email?.text).toContain('2. kesäkuuta 2026');
+  });
+
+  it('renews from its button (page, then POST), which rearms the reminder for the new expiry', async () => {
+    await subscribeAndConfirm(ctx);
+    ctx.clock.set(new Date('2026-05-27T10:00:00.000Z'));
+    await remind();
+    const renew = linkTo(lastEmail(ctx), '/alerts/renew');
+
+    const before = await dumpAllRows(ctx.database.db);
+    const page = await ctx.app.request(pathOf(renew));
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<form method="post" action="/alerts/renew?lang=fi">');
+    expect(await dumpAllRows(ctx.database.db)).toEqual(before);
+
+    const done = await postForm(ctx, '/alerts/renew', {
+      token: renew.searchParams.get('token') ?? '',
+    });
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain('Se on voimassa 27. elokuuta 2026 asti.');
+    const [row] = await ctx.database.db.select().from(alerts);
+    expect(row?.expiresAt).toEqual(new Date('2026-08-27T10:00:00.000Z'));
+
+    ctx.clock.set(new Date('2026-08-20T10:00:00.000Z'));
+    expect(await remind()).toEqual({ reminded: 1 });
+    expect(reminders()).toHaveLength(2);
+  });
+});
