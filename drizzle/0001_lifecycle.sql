@@ -1,3 +1,14 @@
+CREATE TABLE "job_state" (
+	"name" text PRIMARY KEY NOT NULL,
+	"locked_until" timestamp with time zone,
+	"last_started_at" timestamp with time zone,
+	"last_finished_at" timestamp with time zone,
+	"last_duration_ms" integer,
+	"last_ok" boolean,
+	"runs" integer NOT NULL,
+	"failures" integer NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "messages" (
 	"id" uuid PRIMARY KEY NOT NULL,
 	"alert_id" uuid,

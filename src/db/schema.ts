@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   check,
   index,
   integer,
@@ -150,3 +151,18 @@ export const messages = pgTable(
     index('messages_alert_id_idx').on(table.alertId),
   ],
 );
+
+/**
+ * One row per scheduled job: who holds it and until when (so that instances never run the same
+ * job at once), and the figures of its last run, for /metrics.
+ */
+export const jobState = pgTable('job_state', {
+  name: text('name').primaryKey(),
+  lockedUntil: instant('locked_until'),
+  lastStartedAt: instant('last_started_at'),
+  lastFinishedAt: instant('last_finished_at'),
+  lastDurationMs: integer('last_duration_ms'),
+  lastOk: boolean('last_ok'),
+  runs: integer('runs').notNull(),
+  failures: integer('failures').notNull(),
+});

@@ -2,14 +2,9 @@ import { serve } from '@hono/node-server';
 import { Cron } from 'croner';
 import { createApp } from '../app';
 import { ConfigError, parseConfig } from '../config';
-import { createKeyring } from '../crypto/keyring';
-import { createOutboxFolder } from '../delivery/outbox-folder';
-import { createResendMailer } from '../delivery/resend';
-import { type Deps, systemClock } from '../deps';
-import { jobs } from '../jobs';
+import { jobs, runJob } from '../jobs';
 import { createJsonLog, describeError } from '../log';
-import { openMigratedDatabase } from './database';
-import { loadKeyMaterial } from './keys';
+import { buildNodeDeps } from './services';
 
 /** `npm start`: the service on Node, PGlite and the outbox folder unless configured otherwise. */
 async function main() {
@@ -17,45 +12,17 @@ async function main() {
   const log = createJsonLog((line) => process.stdout.write(`${line}\n`), {
     level: config.LOG_LEVEL,
   });
-  const keyring = await createKeyring(await loadKeyMaterial(config, log));
-  const database = await openMigratedDatabase(config);
-  const outbox = config.RESEND_API_KEY
-    ? undefined
-    : createOutboxFolder({ dir: config.OUTBOX_DIR, from: config.MAIL_FROM, now: systemClock.now });
-  const mailer = config.RESEND_API_KEY
-    ? createResendMailer({
-        apiKey: config.RESEND_API_KEY,
-        baseUrl: config.RESEND_BASE_URL,
-        from: config.MAIL_FROM,
-        log,
-      })
-    : outbox;
-  if (!mailer) throw new Error('unreachable: a mailer is configured');
-  const deps: Deps = {
-    db: database.db,
-    mailer,
-    outbox,
-    clock: systemClock,
-    config,
-    log,
-    keyring,
-  };
+  const { deps, database } = await buildNodeDeps(config, log);
   const app = createApp(deps);
 
+  const running = new Set<Promise<unknown>>();
   const scheduled = jobs.map(
     (job) =>
+      // `protect`: a run that lasts past the next tick is not started twice.
       new Cron(job.cron, { name: job.name, protect: true, timezone: 'UTC' }, async () => {
-        const started = performance.now();
-        try {
-          const result = await job.run(deps, systemClock.now());
-          log.info('job done', {
-            job: job.name,
-            durationMs: Math.round(performance.now() - started),
-            ...result,
-          });
-        } catch (error) {
-          log.error('job failed', { job: job.name, ...describeError(error) });
-        }
+        const run = runJob(deps, job);
+        running.add(run);
+        await run.finally(() => running.delete(run));
       }),
   );
 
@@ -72,14 +39,17 @@ async function main() {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info('stopping', { signal });
+    log.info('stopping', { signal, runningJobs: running.size });
     for (const job of scheduled) job.stop();
+    // Jobs work in transactions of their own: letting the current one finish leaves nothing
+    // half-done, and whatever a run did not reach, the next run does.
     server.close(async () => {
+      await Promise.allSettled([...running]);
       await database.close();
       log.info('stopped');
       process.exit(0);
     });
-    setTimeout(() => process.exit(1), 10_000).unref();
+    setTimeout(() => process.exit(1), 25_000).unref();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
