@@ -80,10 +80,6 @@ export async function subscribeAlert({
     if (!(await takeRateLimit(tx, limits.perAddress(addressKey), now)).allowed) {
       return suppressed(deps, 'address email cap reached');
     }
-    const hourly = limits.confirmationsPerHour(config.CONFIRMATION_EMAILS_PER_HOUR);
-    if (!(await takeWindowCounter(tx, hourly, now)).allowed) {
-      return suppressed(deps, 'hourly confirmation cap reached');
-    }
 
     const [pending] = await tx
       .update(alerts)
@@ -112,11 +108,22 @@ export async function subscribeAlert({
     if (!stored) throw new Error('insert returned no alert');
     await registerTokens(tx, keyring, stored.id, tokenPurposes, now);
     const email = await composeConfirmationEmail(deps, stored, input.email);
-    return enqueueEmails(tx, keyring, [email], now);
+    const keys = await enqueueEmails(tx, keyring, [email], now);
+    // The service-wide counter is one row that every subscription updates: taken last, its lock
+    // is held only for the commit. Past the cap, the whole transaction is rolled back.
+    const hourly = limits.confirmationsPerHour(config.CONFIRMATION_EMAILS_PER_HOUR);
+    if (!(await takeWindowCounter(tx, hourly, now)).allowed) throw new HourlyCapReached();
+    return keys;
+  }).catch((error: unknown) => {
+    if (error instanceof HourlyCapReached)
+      return suppressed(deps, 'hourly confirmation cap reached');
+    throw error;
   });
 
   for (const batchKey of batchKeys ?? []) await deliverBatch({ deps, batchKey, now });
 }
+
+class HourlyCapReached extends Error {}
 
 /** Why a confirmation email did not go out: logged as a reason, never with the address. */
 function suppressed(deps: Pick<Deps, 'log'>, reason: string): undefined {

@@ -1,0 +1,164 @@
+/**
+ * `npm run bench:retention -- --alerts 1000000 [--database-url postgres://…] [--batch 5000]`
+ *
+ * Fills a fresh Postgres database with expired alerts (each with its four link-token hashes),
+ * then deletes them with the retention job while subscribe requests keep coming through the app
+ * in the same process. The baseline is the same subscribe load measured first, with no purge
+ * running. Prints one JSON line.
+ */
+import { parseArgs } from 'node:util';
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { createApp } from '../src/app';
+import { parseConfig } from '../src/config';
+import { createKeyring } from '../src/crypto/keyring';
+import { queryRows } from '../src/db/database';
+import { migratePostgres, openPostgres } from '../src/db/postgres';
+import { type Deps, systemClock } from '../src/deps';
+import { migrationsFolder } from '../src/entry/database';
+import { createJsonLog } from '../src/log';
+import { RETENTION_BATCH, runRetention } from '../src/retention/retention';
+import { databaseUrl } from '../test/helpers/postgres-url';
+
+const { values } = parseArgs({
+  options: {
+    alerts: { type: 'string', default: '1000000' },
+    'database-url': { type: 'string' },
+    batch: { type: 'string', default: String(RETENTION_BATCH) },
+    concurrency: { type: 'string', default: '8' },
+  },
+});
+const alertCount = Number(values.alerts);
+const batchSize = Number(values.batch);
+const concurrency = Number(values.concurrency);
+const adminUrl =
+  values['database-url'] ?? process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+if (!adminUrl)
+  throw new Error('give --database-url (a Postgres server to create a bench database on)');
+const progress = (message: string) => process.stderr.write(`${message}\n`);
+
+const name = 'tpv_bench_retention';
+const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+await admin.unsafe(`drop database if exists ${name} with (force)`);
+await admin.unsafe(`create database ${name}`);
+const url = databaseUrl(adminUrl, name);
+await migratePostgres(url, migrationsFolder);
+const database = openPostgres(url, { max: concurrency + 2 });
+
+const now = new Date();
+const nowIso = now.toISOString();
+progress(`filling ${alertCount} expired alerts`);
+const fillStarted = performance.now();
+const chunk = 100_000;
+for (let start = 0; start < alertCount; start += chunk) {
+  const end = Math.min(alertCount, start + chunk);
+  await database.db.execute(sql`
+    with created as (
+      insert into alerts (id, status, email_ciphertext, email_hash, criteria, label, locale,
+        frequency, terms_version, subscribed_at, confirmed_at, expires_at)
+      select gen_random_uuid(), 'active', 'v1.00000000.' || md5(i::text) || md5((i * 7)::text),
+        md5(i::text), '{"keywords":"ohjelmistokehittäjä","municipalities":["091"]}'::jsonb,
+        'Ohjelmistokehittäjä, Helsinki', 'fi', 'daily', '2024-06-27',
+        ${nowIso}::timestamptz - interval '100 days', ${nowIso}::timestamptz - interval '99 days',
+        ${nowIso}::timestamptz - interval '1 hour' * (1 + i % 24)
+      from generate_series(${start + 1}::int, ${end}::int) as i
+      returning id
+    )
+    insert into alert_tokens (token_hash, alert_id, purpose, created_at)
+    select md5(created.id::text || purpose), created.id, purpose, ${nowIso}::timestamptz
+    from created, unnest(array['confirm', 'not_me', 'manage', 'unsubscribe']) as purpose`);
+  progress(`  ${end}`);
+}
+await database.db.execute(sql`analyze`);
+const fillSeconds = (performance.now() - fillStarted) / 1000;
+
+const config = parseConfig({
+  NODE_ENV: 'production',
+  DATABASE_URL: url,
+  EMAIL_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+  EMAIL_HASH_KEY: Buffer.alloc(32, 2).toString('base64'),
+  CONFIRMATION_EMAILS_PER_HOUR: '100000000',
+  LOG_LEVEL: 'silent',
+});
+const deps: Deps = {
+  db: database.db,
+  config,
+  clock: systemClock,
+  keyring: await createKeyring({
+    encryptionKeys: config.EMAIL_ENCRYPTION_KEY ?? [],
+    hashKeys: config.EMAIL_HASH_KEY ?? [],
+  }),
+  log: createJsonLog(() => {}, { level: 'silent' }),
+  mailer: { send: async (batch) => ({ ok: true, providerIds: batch.emails.map(() => 'bench') }) },
+};
+const app = createApp(deps);
+
+let sequence = 0;
+/** Subscribes from `concurrency` clients until `done()` says stop; answers latencies in ms. */
+async function subscribeLoad(done: () => boolean) {
+  const latencies: number[] = [];
+  let errors = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (!done()) {
+        const n = sequence++;
+        const started = performance.now();
+        const response = await app.request('/v1/alerts', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            email: `bench${n}@example.org`,
+            criteria: { keywords: 'sairaanhoitaja', municipalities: ['837'] },
+            acceptTerms: true,
+          }),
+        });
+        latencies.push(performance.now() - started);
+        if (response.status !== 202) errors++;
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    Math.round((latencies[Math.floor(q * (latencies.length - 1))] ?? 0) * 10) / 10;
+  return { requests: latencies.length, errors, p50: at(0.5), p99: at(0.99) };
+}
+
+progress('baseline: subscribe load alone for 10 s');
+const baselineEnds = performance.now() + 10_000;
+const baseline = await subscribeLoad(() => performance.now() > baselineEnds);
+
+progress('purging while subscribing');
+let purging = true;
+const purgeStarted = performance.now();
+const [purge, during] = await Promise.all([
+  runRetention({ deps, now: new Date(), batchSize }).finally(() => {
+    purging = false;
+  }),
+  subscribeLoad(() => !purging),
+]);
+const purgeSeconds = (performance.now() - purgeStarted) / 1000;
+const [left] = await queryRows<{ n: number }>(
+  database.db,
+  sql`select count(*)::int as n from alerts where expires_at <= ${nowIso}::timestamptz`,
+);
+
+console.log(
+  JSON.stringify({
+    bench: 'retention',
+    engine: 'postgres',
+    server: (await admin`show server_version`)[0]?.server_version,
+    alerts: alertCount,
+    tokenRows: alertCount * 4,
+    batchSize,
+    fillSeconds: Math.round(fillSeconds * 10) / 10,
+    purgeSeconds: Math.round(purgeSeconds * 10) / 10,
+    deletedAlerts: purge.alerts,
+    alertsPerSecond: Math.round(purge.alerts / purgeSeconds),
+    expiredLeft: left?.n ?? -1,
+    subscribeBaseline: baseline,
+    subscribeDuringPurge: during,
+  }),
+);
+await database.close();
+await admin.unsafe(`drop database if exists ${name} with (force)`);
+await admin.end();
