@@ -25,6 +25,13 @@ CREATE TABLE "messages" (
 	"last_error" text
 );
 --> statement-breakpoint
+CREATE TABLE "metric_counters" (
+	"name" text NOT NULL,
+	"labels" text NOT NULL,
+	"value" bigint NOT NULL,
+	CONSTRAINT "metric_counters_name_labels_pk" PRIMARY KEY("name","labels")
+);
+--> statement-breakpoint
 CREATE TABLE "rate_counters" (
 	"key" text NOT NULL,
 	"window_start" timestamp with time zone NOT NULL,

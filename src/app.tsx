@@ -6,6 +6,7 @@ import { requestId } from 'hono/request-id';
 import { alertsApi } from './alerts/api';
 import { pageLocale, pagePath } from './alerts/http';
 import { alertPages } from './alerts/pages';
+import { sameSecret } from './crypto/compare';
 import { isDatabaseReady } from './db/readiness';
 import { outboxViewer } from './delivery/outbox-viewer';
 import type { Deps } from './deps';
@@ -16,6 +17,7 @@ import { requestLog, securityHeaders } from './http/middleware';
 import { pageStrings } from './http/strings';
 import { stylesheet } from './http/style';
 import { describeError } from './log';
+import { renderMetrics } from './operations/metrics';
 
 /** Subscribe bodies are small; anything larger is refused before it is read (SPEC.md §5). */
 const SUBSCRIBE_BODY_LIMIT = 16 * 1024;
@@ -33,6 +35,19 @@ export function createApp(deps: Deps) {
   app.get('/readyz', async (c) => {
     const ready = await (deps.readiness ?? (() => isDatabaseReady(deps.db)))();
     return c.json({ status: ready ? 'ready' : 'unavailable' }, ready ? 200 : 503);
+  });
+  app.get('/metrics', async (c) => {
+    const token = config.METRICS_TOKEN;
+    if (token && !(await sameSecret(c.req.header('authorization') ?? '', `Bearer ${token}`))) {
+      c.header('WWW-Authenticate', 'Bearer');
+      throw new AppError(
+        'unauthorized',
+        'Send the metrics token as Authorization: Bearer <token>.',
+      );
+    }
+    return c.body(await renderMetrics(deps.db), 200, {
+      'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
+    });
   });
   app.get('/assets/style.css', (c) => {
     c.header('Cache-Control', 'public, max-age=3600');

@@ -78,6 +78,7 @@ export const configSchema = z
       .default(48),
     CONFIRMATION_EMAILS_PER_HOUR: z.coerce.number().int().min(1).default(2000),
     TRUST_PROXY: flag.default(false),
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   })
   .transform((env) => ({

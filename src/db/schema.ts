@@ -166,3 +166,18 @@ export const jobState = pgTable('job_state', {
   runs: integer('runs').notNull(),
   failures: integer('failures').notNull(),
 });
+
+/**
+ * Counters for /metrics that must survive restarts and add up across instances: emails sent and
+ * failed by template, postings received, matches recorded, provider events. One row per name and
+ * label set, bumped in the transaction that does the counted thing.
+ */
+export const metricCounters = pgTable(
+  'metric_counters',
+  {
+    name: text('name').notNull(),
+    labels: text('labels').notNull(),
+    value: bigint('value', { mode: 'number' }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.name, table.labels] })],
+);

@@ -4,6 +4,7 @@ import { type Tx, withTransaction } from '../db/database';
 import { messages } from '../db/schema';
 import type { Deps, OutgoingEmail, SendResult } from '../deps';
 import { MAX_BATCH_SIZE } from '../deps';
+import { bumpCounter } from '../operations/metrics';
 
 export interface QueuedEmail extends OutgoingEmail {
   /** the alert the email is about, so that it dies with the alert while still queued */
@@ -116,6 +117,7 @@ export async function deliverBatch({
 
   if (result.ok) {
     await withTransaction(deps.db, async (tx) => {
+      await countByTemplate(tx, 'emails_sent_total', claimed);
       for (const [index, id] of ids.entries()) {
         await tx
           .update(messages)
@@ -139,19 +141,28 @@ export async function deliverBatch({
     attempts >= MAX_ATTEMPTS ||
     now.getTime() - createdAt.getTime() >= GIVE_UP_AFTER_MS;
   const delayMs = Math.max(result.retryAfterMs ?? 0, Math.min(2 ** attempts * 30_000, 3_600_000));
-  await deps.db
-    .update(messages)
-    .set(
-      giveUp
-        ? { status: 'failed', payload: null, attempts, leaseUntil: null, lastError: result.reason }
-        : {
-            attempts,
-            leaseUntil: null,
-            lastError: result.reason,
-            nextAttemptAt: new Date(now.getTime() + delayMs),
-          },
-    )
-    .where(inArray(messages.id, ids));
+  await withTransaction(deps.db, async (tx) => {
+    if (giveUp) await countByTemplate(tx, 'emails_failed_total', claimed);
+    await tx
+      .update(messages)
+      .set(
+        giveUp
+          ? {
+              status: 'failed',
+              payload: null,
+              attempts,
+              leaseUntil: null,
+              lastError: result.reason,
+            }
+          : {
+              attempts,
+              leaseUntil: null,
+              lastError: result.reason,
+              nextAttemptAt: new Date(now.getTime() + delayMs),
+            },
+      )
+      .where(inArray(messages.id, ids));
+  });
   deps.log[giveUp ? 'error' : 'warn'](giveUp ? 'email batch failed' : 'email batch deferred', {
     template: claimed[0]?.template,
     emails: ids.length,
@@ -159,6 +170,16 @@ export async function deliverBatch({
     reason: result.reason,
   });
   return giveUp ? 'failed' : 'retry';
+}
+
+async function countByTemplate(
+  tx: Tx,
+  name: 'emails_sent_total' | 'emails_failed_total',
+  rows: { template: string }[],
+) {
+  const byTemplate = new Map<string, number>();
+  for (const row of rows) byTemplate.set(row.template, (byTemplate.get(row.template) ?? 0) + 1);
+  for (const [template, n] of byTemplate) await bumpCounter(tx, name, n, { template });
 }
 
 /**
