@@ -76,6 +76,11 @@ export const configSchema = z
       .min(1)
       .max(24 * 14)
       .default(48),
+    /**
+     * How long a sender holds a claimed batch of emails; a crashed sender's batch is sent again
+     * (under the same idempotency key) once it lapses.
+     */
+    DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
     CONFIRMATION_EMAILS_PER_HOUR: z.coerce.number().int().min(1).default(2000),
     TRUST_PROXY: flag.default(false),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),

@@ -11,8 +11,6 @@ export interface QueuedEmail extends OutgoingEmail {
   alertId?: string;
 }
 
-/** How long a sender holds a claimed batch; a crashed sender's claim lapses after it. */
-const LEASE_MS = 5 * 60_000;
 /**
  * Resend keeps idempotency keys for 24 hours. A batch is given up before then, because a resend
  * after the key is forgotten could deliver it twice.
@@ -55,7 +53,7 @@ export async function enqueueEmails(
 
 export type DeliveryOutcome = 'sent' | 'retry' | 'failed' | 'skipped';
 
-type DeliveryDeps = Pick<Deps, 'db' | 'keyring' | 'mailer' | 'log'>;
+type DeliveryDeps = Pick<Deps, 'db' | 'keyring' | 'mailer' | 'log' | 'config'>;
 
 /**
  * Claims one batch, hands it to the provider with its key, and records the outcome. A batch that
@@ -88,7 +86,7 @@ export async function deliverBatch({
     if (rows.length === 0) return [];
     await tx
       .update(messages)
-      .set({ leaseUntil: new Date(now.getTime() + LEASE_MS) })
+      .set({ leaseUntil: new Date(now.getTime() + deps.config.DELIVERY_LEASE_SECONDS * 1000) })
       .where(
         inArray(
           messages.id,
