@@ -3,6 +3,7 @@ import { withTransaction } from '../db/database';
 import { addressBlocks, alerts } from '../db/schema';
 import type { Deps } from '../deps';
 import { invalidInput, notFound } from '../errors';
+import { indexAlert } from '../matching/anchors';
 import { ALERT_LIFETIME_MONTHS, addDays, addHours, addMonths } from '../time';
 import { sendConfirmationEmail } from './emails';
 import type { SubscribeRequest } from './schemas';
@@ -78,6 +79,7 @@ export async function subscribeAlert({
           })
           .returning();
     if (!stored) throw new Error('insert returned no alert');
+    if (!pending) await indexAlert(tx, stored);
     await registerTokens(tx, keyring, stored.id, ['confirm', 'not_me'], now);
     return stored;
   });

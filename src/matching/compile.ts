@@ -44,9 +44,10 @@ export function compileCriteria(criteria: Criteria, frequency: TermFrequency): C
   return { ...expression, anchors: chooseAnchors(anchorCandidates(expression), frequency) };
 }
 
-type Expression = Omit<CompiledAlert, 'anchors'>;
+export type Expression = Omit<CompiledAlert, 'anchors'>;
 
-function compileExpression(criteria: Criteria): Expression {
+/** The criteria as clauses to evaluate, before anchors are chosen. */
+export function compileExpression(criteria: Criteria): Expression {
   const query = criteria.keywords ? parseKeywords(criteria.keywords) : undefined;
   const keywords = (query?.required ?? []).map((clause) => clause.map(compilePattern));
   return {

@@ -1,5 +1,8 @@
+import { sql } from 'drizzle-orm';
+import { type Queryable, queryRows } from '../db/database';
 import type { TermFrequency } from './compile';
 import { EVERY_POSTING, FULLY_REMOTE } from './facets';
+import type { AnalysedPosting } from './posting';
 
 /**
  * How often terms occur in postings, for choosing anchors. The matcher keeps document frequencies
@@ -51,4 +54,37 @@ export function priorFrequency(term: string): number {
     default:
       return 0.005;
   }
+}
+
+/** How many new postings of each webhook call are counted into `term_stats`. */
+const SAMPLE_PER_CALL = 8;
+const SAMPLED = '';
+
+/** The counts of `terms` in the sample so far, for compiling an alert. */
+export async function readTermCounts(db: Queryable, terms: string[]): Promise<TermCounts> {
+  const rows = await queryRows<{ term: string; postings: number }>(
+    db,
+    sql`select term, postings from term_stats
+        where term in (select jsonb_array_elements_text(${JSON.stringify([SAMPLED, ...terms])}::jsonb))`,
+  );
+  const counts = new Map(rows.map((row) => [row.term, Number(row.postings)]));
+  return { sampled: counts.get(SAMPLED) ?? 0, count: (term) => counts.get(term) ?? 0 };
+}
+
+/**
+ * Counts the terms of a few of the new postings of a call into `term_stats`. A sample is enough to
+ * rank terms by rarity, and keeps the cost of a call flat (a posting has a thousand terms or more).
+ */
+export async function sampleTermStats(db: Queryable, postings: AnalysedPosting[]): Promise<void> {
+  const sample = postings.slice(0, SAMPLE_PER_CALL);
+  if (sample.length === 0) return;
+  const counts: Record<string, number> = { [SAMPLED]: sample.length };
+  for (const posting of sample) {
+    for (const term of posting.terms.keys()) counts[term] = (counts[term] ?? 0) + 1;
+  }
+  // jsonb_each returns keys in a fixed order, so concurrent calls lock rows in the same order.
+  await db.execute(sql`
+    insert into term_stats (term, postings)
+    select key, value::int from jsonb_each_text(${JSON.stringify(counts)}::jsonb)
+    on conflict (term) do update set postings = term_stats.postings + excluded.postings`);
 }
