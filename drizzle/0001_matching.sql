@@ -1,6 +1,7 @@
 CREATE TABLE "alert_anchors" (
 	"term" text NOT NULL,
 	"alert_id" uuid NOT NULL,
+	"filter" text[] NOT NULL,
 	CONSTRAINT "alert_anchors_term_alert_id_pk" PRIMARY KEY("term","alert_id")
 );
 --> statement-breakpoint

@@ -100,6 +100,8 @@ export const alertAnchors = pgTable(
     alertId: uuid('alert_id')
       .notNull()
       .references(() => alerts.id, { onDelete: 'cascade' }),
+    /** the terms of a second required clause: a posting needs one of them too (compile.ts) */
+    filter: text('filter').array().notNull(),
   },
   (table) => [
     primaryKey({ columns: [table.term, table.alertId] }),

@@ -26,7 +26,7 @@ const MIN_MODIFIER = 2;
 /** Prefix searches are indexed by their first four letters; shorter prefixes are not indexed. */
 export const PREFIX_TERM_LENGTH = 4;
 
-const VOWEL = /[aeiouyåäöæøéèáàüõ]/;
+const VOWEL = /^[aeiouyåäöæøéèáàüõ]$/;
 
 const stemmers = new Map<Language, { stem(word: string): string }>();
 const stemCache = new Map<string, string>();
@@ -88,22 +88,34 @@ export function tokenize(text: string): { words: string[]; joined: string[] } {
 /**
  * The terms under which a word is found in a posting of `language`: its stem, and every ending of
  * the stem that could be the head of a compound (`ohjelmistokehittäj` → … `kehittäj`, `ittäj`, …).
- * A keyword matches the word when one of its own forms is among these terms.
+ * A keyword matches the word when one of its own forms is among these terms. Both sides of a
+ * compound boundary must be word-like: each holds a vowel.
  */
-export function wordTerms(word: string, language: Language): string[] {
+export function wordTerms(word: string, language: Language): readonly string[] {
+  const key = `${language}:${word}`;
+  const cached = termCache.get(key);
+  if (cached) return cached;
   const wordStem = stem(word, language);
   const terms = [`${language}:${wordStem}`];
-  const lastStart = wordStem.length - MIN_HEAD[language];
-  for (let start = MIN_MODIFIER; start <= lastStart; start++) {
-    if (isCompoundBoundary(wordStem, start)) terms.push(`${language}:${wordStem.slice(start)}`);
+  let firstVowel = -1;
+  let lastVowel = -1;
+  for (let index = 0; index < wordStem.length; index++) {
+    if (VOWEL.test(wordStem.charAt(index))) {
+      if (firstVowel < 0) firstVowel = index;
+      lastVowel = index;
+    }
   }
+  const firstStart = Math.max(MIN_MODIFIER, firstVowel + 1);
+  const lastStart = Math.min(wordStem.length - MIN_HEAD[language], lastVowel);
+  for (let start = firstStart; start <= lastStart; start++) {
+    terms.push(`${language}:${wordStem.slice(start)}`);
+  }
+  if (termCache.size >= STEM_CACHE_LIMIT) termCache.clear();
+  termCache.set(key, terms);
   return terms;
 }
 
-/** Both sides of a compound boundary must be word-like: each holds a vowel. */
-function isCompoundBoundary(wordStem: string, start: number): boolean {
-  return VOWEL.test(wordStem.slice(0, start)) && VOWEL.test(wordStem.slice(start));
-}
+const termCache = new Map<string, readonly string[]>();
 
 /**
  * The terms a keyword word is looked up by, in every language: its stem and its compound-head

@@ -14,15 +14,19 @@ export async function indexAlert(
 ): Promise<CompiledAlert> {
   const expression = compileExpression(alert.criteria);
   const candidates = anchorCandidates(expression);
-  const counts = await readTermCounts(db, [...new Set(candidates.flat())]);
+  const counts = await readTermCounts(db, [
+    ...new Set(candidates.flatMap((candidate) => candidate.terms)),
+  ]);
   const compiled: CompiledAlert = {
     ...expression,
-    anchors: chooseAnchors(candidates, termFrequency(counts)),
+    ...chooseAnchors(candidates, termFrequency(counts)),
   };
   await db.execute(sql`delete from alert_anchors where alert_id = ${alert.id}`);
   await db.execute(sql`
-    insert into alert_anchors (term, alert_id)
-    select term, ${alert.id}::uuid from jsonb_array_elements_text(${JSON.stringify(compiled.anchors)}::jsonb) as term
+    insert into alert_anchors (term, alert_id, filter)
+    select term, ${alert.id}::uuid,
+      array(select jsonb_array_elements_text(${JSON.stringify(compiled.filter)}::jsonb))
+    from jsonb_array_elements_text(${JSON.stringify(compiled.anchors)}::jsonb) as term
     on conflict do nothing`);
   await db.execute(
     sql`update alerts set compiled = ${JSON.stringify(compiled)}::jsonb where id = ${alert.id}`,

@@ -28,6 +28,12 @@ export interface CompiledAlert {
    * so looking the alert up by its anchors finds it for every posting it matches.
    */
   anchors: string[];
+  /**
+   * The terms of a second required clause (often the location), stored beside each anchor: a
+   * posting holding an anchor but none of these cannot match, and is not a candidate. Empty when
+   * the alert has no second clause worth checking.
+   */
+  filter: string[];
 }
 
 export const COMPILED_VERSION = 1;
@@ -41,10 +47,16 @@ const MAX_PAIR_ANCHORS = 64;
 /** Compiles criteria, anchoring the alert on the required clause rarest in postings. */
 export function compileCriteria(criteria: Criteria, frequency: TermFrequency): CompiledAlert {
   const expression = compileExpression(criteria);
-  return { ...expression, anchors: chooseAnchors(anchorCandidates(expression), frequency) };
+  return { ...expression, ...chooseAnchors(anchorCandidates(expression), frequency) };
 }
 
-export type Expression = Omit<CompiledAlert, 'anchors'>;
+export type Expression = Omit<CompiledAlert, 'anchors' | 'filter'>;
+
+/** A set of terms that every matching posting holds one of, and the clauses it stands for. */
+export interface AnchorCandidate {
+  terms: string[];
+  clauses: string[];
+}
 
 /** The criteria as clauses to evaluate, before anchors are chosen. */
 export function compileExpression(criteria: Criteria): Expression {
@@ -76,9 +88,12 @@ function compilePattern(pattern: KeywordPattern): CompiledPattern {
  * them must appear), and the location × occupation pair, which postings list as pair terms.
  * A clause with a prefix too short to index offers nothing; `*` is always there.
  */
-export function anchorCandidates(expression: Expression): string[][] {
+export function anchorCandidates(expression: Expression): AnchorCandidate[] {
   if (expression.never) return [];
-  const candidates: string[][] = expression.facets.map((clause) => clause.terms);
+  const candidates: AnchorCandidate[] = expression.facets.map((clause) => ({
+    terms: clause.terms,
+    clauses: [clause.facet],
+  }));
   const location = expression.facets.find((clause) => clause.facet === 'location');
   const occupation = expression.facets.find((clause) => clause.facet === 'occupation');
   if (
@@ -86,19 +101,24 @@ export function anchorCandidates(expression: Expression): string[][] {
     occupation &&
     location.terms.length * occupation.terms.length <= MAX_PAIR_ANCHORS
   ) {
-    candidates.push(
-      location.terms.flatMap((place) => occupation.terms.map((code) => pairTerm(place, code))),
-    );
+    candidates.push({
+      terms: location.terms.flatMap((place) =>
+        occupation.terms.map((code) => pairTerm(place, code)),
+      ),
+      clauses: ['location', 'occupation'],
+    });
   }
-  for (const clause of expression.keywords) {
+  expression.keywords.forEach((clause, index) => {
     const alternatives = clause.map(patternAnchorOptions);
     if (alternatives.every((options) => options.length > 0)) {
-      // Each alternative offers one or more complete term sets (a phrase: one per word); the clause's
-      // candidates are all combinations, kept small by taking each alternative's options as they come.
-      candidates.push(...combine(alternatives));
+      // Each alternative offers one or more complete term sets (a phrase: one per word); the
+      // clause's candidates are their combinations.
+      for (const terms of combine(alternatives)) {
+        candidates.push({ terms, clauses: [`keywords.${index}`] });
+      }
     }
-  }
-  candidates.push([EVERY_POSTING]);
+  });
+  candidates.push({ terms: [EVERY_POSTING], clauses: [] });
   return candidates;
 }
 
@@ -119,18 +139,27 @@ function combine(alternatives: string[][][]): string[][] {
 }
 
 /**
- * The candidate whose terms are together rarest in postings; fewer terms break a tie. No candidate
- * (an alert that matches nothing) means no anchor: the alert is never looked up.
+ * Anchors on the candidate whose terms are together rarest in postings (fewer terms break a tie),
+ * and filters on the rarest candidate standing for other clauses. No candidate (an alert that
+ * matches nothing) means no anchor: the alert is never looked up.
  */
-export function chooseAnchors(candidates: string[][], frequency: TermFrequency): string[] {
-  let best: string[] = [];
-  let bestCost = Number.POSITIVE_INFINITY;
-  for (const terms of candidates) {
-    const cost = terms.reduce((sum, term) => sum + frequency(term), 0);
-    if (cost < bestCost || (cost === bestCost && terms.length < best.length)) {
-      best = terms;
-      bestCost = cost;
-    }
-  }
-  return best;
+export function chooseAnchors(
+  candidates: AnchorCandidate[],
+  frequency: TermFrequency,
+): { anchors: string[]; filter: string[] } {
+  const ranked = candidates
+    .map((candidate) => ({
+      ...candidate,
+      cost: candidate.terms.reduce((sum, term) => sum + frequency(term), 0),
+    }))
+    .sort((a, b) => a.cost - b.cost || a.terms.length - b.terms.length);
+  const [anchor] = ranked;
+  if (!anchor) return { anchors: [], filter: [] };
+  const filter = ranked.find(
+    (candidate) =>
+      candidate.clauses.length > 0 &&
+      candidate.cost < 1 &&
+      candidate.clauses.every((clause) => !anchor.clauses.includes(clause)),
+  );
+  return { anchors: anchor.terms, filter: filter?.terms ?? [] };
 }

@@ -27,56 +27,70 @@ export type MatchableAlert = {
 };
 
 /**
- * Finds every active alert a batch of postings matches, through the anchor index: one statement
- * joins the batch's terms to `alert_anchors` and returns the candidate alerts with their compiled
- * criteria; each candidate is verified against the postings holding one of its anchors with the
- * same `evaluate` the oracle uses. Complete because every posting an alert matches holds one of
- * its anchors (compile.ts).
+ * Finds every active alert a batch of postings matches, through the anchor index, in two
+ * statements. The first joins the batch's distinct terms to `alert_anchors`; an (alert, posting)
+ * pair is a candidate when the posting holds the anchor and one of the anchor's filter terms. The
+ * second reads the compiled criteria of the candidate alerts that are active, and each candidate
+ * pair is verified with the same `evaluate` the oracle uses. Complete because every posting an
+ * alert matches holds one of its anchors and one of its filter terms (compile.ts).
  */
 export async function findMatches(
   db: Queryable,
   postings: AnalysedPosting[],
 ): Promise<MatchOutcome> {
-  if (postings.length === 0) return { found: [], candidates: 0 };
   const postingsByTerm = new Map<string, number[]>();
-  let latest = 0;
   postings.forEach((posting, index) => {
-    latest = Math.max(latest, posting.publishedAt.getTime());
     for (const term of posting.terms.keys()) {
       const list = postingsByTerm.get(term);
       if (list) list.push(index);
       else postingsByTerm.set(term, [index]);
     }
   });
+  if (postingsByTerm.size === 0) return { found: [], candidates: 0 };
+
+  const anchors = await queryRows<{ term: string; alertId: string; filter: string[] }>(
+    db,
+    sql`select term, alert_id as "alertId", filter from alert_anchors
+        where term in (select jsonb_array_elements_text(${JSON.stringify([...postingsByTerm.keys()])}::jsonb))`,
+  );
+  const candidatePostings = new Map<string, Set<number>>();
+  for (const anchor of anchors) {
+    for (const index of postingsByTerm.get(anchor.term) ?? []) {
+      const posting = postings[index];
+      if (!posting || !holdsAny(posting, anchor.filter)) continue;
+      const set = candidatePostings.get(anchor.alertId);
+      if (set) set.add(index);
+      else candidatePostings.set(anchor.alertId, new Set([index]));
+    }
+  }
+  if (candidatePostings.size === 0) return { found: [], candidates: 0 };
 
   const alerts = await queryRows<MatchableAlert>(
     db,
-    sql`select a.id, a.compiled, extract(epoch from a.confirmed_at) * 1000 as "confirmedMs"
-        from alerts a
-        where a.id in (
-          select aa.alert_id from alert_anchors aa
-          where aa.term in (select jsonb_array_elements_text(${JSON.stringify([...postingsByTerm.keys()])}::jsonb)))
-          and a.status = 'active' and a.confirmed_at < ${new Date(latest).toISOString()}::timestamptz`,
+    sql`select id, compiled, extract(epoch from confirmed_at) * 1000 as "confirmedMs"
+        from alerts
+        where id in (select jsonb_array_elements_text(${JSON.stringify([...candidatePostings.keys()])}::jsonb)::uuid)
+          and status = 'active'`,
   );
-
   const found: FoundMatch[] = [];
   let candidates = 0;
-  const seen = new Int32Array(postings.length).fill(-1);
-  alerts.forEach((alert, alertIndex) => {
+  for (const alert of alerts) {
     const confirmedMs = Number(alert.confirmedMs);
-    for (const anchor of alert.compiled.anchors) {
-      for (const index of postingsByTerm.get(anchor) ?? []) {
-        if (seen[index] === alertIndex) continue;
-        seen[index] = alertIndex;
-        const posting = postings[index];
-        if (!posting || posting.publishedAt.getTime() <= confirmedMs) continue;
-        candidates++;
-        const reasons = evaluate(alert.compiled, posting);
-        if (reasons) found.push({ alertId: alert.id, postingId: posting.id, reasons });
-      }
+    for (const index of candidatePostings.get(alert.id) ?? []) {
+      const posting = postings[index];
+      if (!posting || posting.publishedAt.getTime() <= confirmedMs) continue;
+      candidates++;
+      const reasons = evaluate(alert.compiled, posting);
+      if (reasons) found.push({ alertId: alert.id, postingId: posting.id, reasons });
     }
-  });
+  }
   return { found, candidates };
+}
+
+function holdsAny(posting: AnalysedPosting, terms: string[]): boolean {
+  if (terms.length === 0) return true;
+  for (const term of terms) if (posting.terms.has(term)) return true;
+  return false;
 }
 
 /**

@@ -49,5 +49,5 @@ export async function oracleMatches(
 /** An alert not indexed yet is evaluated all the same: the oracle needs no anchors. */
 function compileAlert(criteria: Criteria | null): CompiledAlert {
   if (!criteria) throw new Error('an active alert without criteria');
-  return { ...compileExpression(criteria), anchors: [] };
+  return { ...compileExpression(criteria), anchors: [], filter: [] };
 }
