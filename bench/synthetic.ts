@@ -1,4 +1,4 @@
-import type { Criteria } from '../src/alerts/criteria';
+import { type Criteria, employmentTypes, workingTimes } from '../src/alerts/criteria';
 import type { MatchablePosting } from '../src/matching/posting';
 
 /**
@@ -239,15 +239,6 @@ const municipalityCodes = Array.from({ length: 290 }, (_, index) =>
 );
 const regionOf = (code: string) => String((Number(code) % 19) + 1).padStart(2, '0');
 const extraOccupations = Array.from({ length: 360 }, (_, index) => String(1111 + index * 23));
-
-const employmentTypes = [
-  'permanent',
-  'fixed_term',
-  'summer_job',
-  'internship',
-  'apprenticeship',
-] as const;
-const workingTimes = ['full_time', 'part_time', 'shift_work'] as const;
 
 export interface Vocabulary {
   /** the words of descriptions: common words, then a long tail of rare ones */

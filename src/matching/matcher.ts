@@ -48,9 +48,10 @@ export async function findMatches(
   });
   if (postingsByTerm.size === 0) return { found: [], candidates: 0 };
 
-  const anchors = await queryRows<{ term: string; alertId: string; filter: string[] }>(
+  // The filter comes as one string: splitting it is cheaper than parsing an array literal.
+  const anchors = await queryRows<{ term: string; alertId: string; filter: string }>(
     db,
-    sql`select term, alert_id as "alertId", filter from alert_anchors
+    sql`select term, alert_id as "alertId", array_to_string(filter, ' ') as filter from alert_anchors
         where term in (select jsonb_array_elements_text(${JSON.stringify([...postingsByTerm.keys()])}::jsonb))`,
   );
   const candidatePostings = new Map<string, Set<number>>();
@@ -87,9 +88,10 @@ export async function findMatches(
   return { found, candidates };
 }
 
-function holdsAny(posting: AnalysedPosting, terms: string[]): boolean {
-  if (terms.length === 0) return true;
-  for (const term of terms) if (posting.terms.has(term)) return true;
+/** Whether the posting holds one of the space-separated terms (terms hold no spaces). */
+function holdsAny(posting: AnalysedPosting, terms: string): boolean {
+  if (terms === '') return true;
+  for (const term of terms.split(' ')) if (posting.terms.has(term)) return true;
   return false;
 }
 
