@@ -18,6 +18,7 @@ import { pageStrings } from './http/strings';
 import { stylesheet } from './http/style';
 import { describeError } from './log';
 import { renderMetrics } from './operations/metrics';
+import { postingsApi } from './postings/routes';
 
 /** Subscribe bodies are small; anything larger is refused before it is read (SPEC.md §5). */
 const SUBSCRIBE_BODY_LIMIT = 16 * 1024;
@@ -72,6 +73,7 @@ export function createApp(deps: Deps) {
   app.use('/v1/alerts/*', limit);
   app.use('/alerts/*', limit);
   app.route('/v1/alerts', alertsApi(deps));
+  app.route('/v1/postings', postingsApi(deps));
   app.route('/alerts', alertPages(deps));
   if (deps.outbox && config.NODE_ENV !== 'production') {
     app.route('/dev/outbox', outboxViewer(deps.outbox));

@@ -26,6 +26,15 @@ function decodedLength(base64: string): number {
   return Math.floor((unpadded.length * 3) / 4);
 }
 
+/** A Standard Webhooks secret: `whsec_` and base64 of 24 to 64 bytes. */
+const webhookSecret = z
+  .string()
+  .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'must be whsec_ followed by base64')
+  .refine((secret) => {
+    const length = decodedLength(secret.slice('whsec_'.length));
+    return length >= 24 && length <= 64;
+  }, 'must hold 24 to 64 bytes after whsec_ (generate one with `openssl rand -base64 32`)');
+
 const flag = z
   .enum(['true', 'false', '1', '0'])
   .transform((value) => value === 'true' || value === '1');
@@ -85,6 +94,7 @@ export const configSchema = z
     TRUST_PROXY: flag.default(false),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    POSTINGS_WEBHOOK_SECRET: webhookSecret.optional(),
   })
   .transform((env) => ({
     ...env,

@@ -4,6 +4,7 @@ import { addressBlocks, alerts, tokenPurposes } from '../db/schema';
 import { deliverBatch, enqueueEmails } from '../delivery/outbox';
 import type { Deps } from '../deps';
 import { invalidInput, notFound, RateLimited } from '../errors';
+import { indexAlert } from '../matching/anchors';
 import { ALERT_LIFETIME_MONTHS, addDays, addHours, addMonths } from '../time';
 import { composeConfirmationEmail } from './emails';
 import { limits, takeRateLimit, takeWindowCounter } from './limits';
@@ -106,6 +107,7 @@ export async function subscribeAlert({
           })
           .returning();
     if (!stored) throw new Error('insert returned no alert');
+    if (!pending) await indexAlert(tx, stored);
     await registerTokens(tx, keyring, stored.id, tokenPurposes, now);
     const email = await composeConfirmationEmail(deps, stored, input.email);
     const keys = await enqueueEmails(tx, keyring, [email], now);

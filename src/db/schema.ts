@@ -13,6 +13,8 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import type { Criteria } from '../alerts/criteria';
+import type { CompiledAlert } from '../matching/compile';
+import type { MatchReasons } from '../matching/evaluate';
 
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -49,9 +51,12 @@ export const alerts = pgTable(
     lastDigestAt: instant('last_digest_at'),
     /** the expiry the reminder was sent for: one reminder per expiry, a renewal rearms it */
     remindedFor: instant('reminded_for'),
+    /** the criteria compiled for the matcher (src/matching/compile.ts), written with the anchors */
+    compiled: jsonb('compiled').$type<CompiledAlert>(),
   },
   (table) => [
     index('alerts_email_hash_idx').on(table.emailHash),
+    index('alerts_uncompiled_idx').on(table.id).where(sql`${table.compiled} is null`),
     index('alerts_expires_at_idx').on(table.expiresAt),
     check('alerts_status_check', sql`${table.status} in ('pending', 'active')`),
     check(
@@ -89,6 +94,103 @@ export const addressBlocks = pgTable('address_blocks', {
   emailHash: text('email_hash').primaryKey(),
   blockedUntil: instant('blocked_until').notNull(),
 });
+
+/**
+ * The anchors of each alert (src/matching/compile.ts): the matcher finds candidate alerts by
+ * joining the terms of a batch of postings to this table.
+ */
+export const alertAnchors = pgTable(
+  'alert_anchors',
+  {
+    term: text('term').notNull(),
+    alertId: uuid('alert_id')
+      .notNull()
+      .references(() => alerts.id, { onDelete: 'cascade' }),
+    /** the terms of a second required clause: a posting needs one of them too (compile.ts) */
+    filter: text('filter').array().notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.term, table.alertId] }),
+    index('alert_anchors_alert_id_idx').on(table.alertId),
+  ],
+);
+
+/**
+ * Document frequencies of terms in a sample of the postings received, for choosing rare anchors.
+ * The row with the empty term counts the postings sampled.
+ */
+export const termStats = pgTable('term_stats', {
+  term: text('term').primaryKey(),
+  postings: integer('postings').notNull(),
+});
+
+export const remoteModes = ['no', 'hybrid', 'full'] as const;
+
+/**
+ * The postings pushed by the pipeline (SPEC.md §3), upserted by id. A withdrawn posting keeps its
+ * row, marked, so digests skip it; it stays withdrawn if the pipeline sends it again.
+ */
+export const postings = pgTable(
+  'postings',
+  {
+    id: text('id').primaryKey(),
+    title: text('title').notNull(),
+    description: text('description'),
+    employer: text('employer'),
+    url: text('url').notNull(),
+    publishedAt: instant('published_at').notNull(),
+    deadline: instant('deadline'),
+    municipalities: text('municipalities').array().notNull(),
+    regions: text('regions').array().notNull(),
+    occupations: text('occupations').array().notNull(),
+    employmentType: text('employment_type'),
+    workingTime: text('working_time'),
+    remote: text('remote', { enum: remoteModes }),
+    language: text('language', { enum: locales }),
+    receivedAt: instant('received_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+    withdrawnAt: instant('withdrawn_at'),
+  },
+  (table) => [index('postings_published_at_idx').on(table.publishedAt)],
+);
+
+/**
+ * Which postings matched which alert, once per pair, with what matched ("why this job"). Dies with
+ * its alert or its posting.
+ */
+export const matches = pgTable(
+  'matches',
+  {
+    alertId: uuid('alert_id')
+      .notNull()
+      .references(() => alerts.id, { onDelete: 'cascade' }),
+    postingId: text('posting_id')
+      .notNull()
+      .references(() => postings.id, { onDelete: 'cascade' }),
+    matchedAt: instant('matched_at').notNull(),
+    /** when a digest took it (or left it out as withdrawn or closed): mailed at most once, ever */
+    mailedAt: instant('mailed_at'),
+    reasons: jsonb('reasons').$type<MatchReasons>().notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.alertId, table.postingId] }),
+    index('matches_posting_id_idx').on(table.postingId),
+  ],
+);
+
+/**
+ * Webhook deliveries already processed, by `webhook-id`, with the answer they got: a replay is
+ * answered the same and not processed again. Kept 7 days, beyond the 5-minute signature tolerance.
+ */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: text('id').primaryKey(),
+    receivedAt: instant('received_at').notNull(),
+    response: jsonb('response').notNull(),
+  },
+  (table) => [index('webhook_deliveries_received_at_idx').on(table.receivedAt)],
+);
 
 /**
  * One row per counted event (a request from a client, an email to an address, a confirmation

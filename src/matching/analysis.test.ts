@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { headStem, keywordForms, stem, tokenize, wordTerms } from './analysis';
+
+describe('tokenize', () => {
+  it('lower-cases, splits on punctuation and splits hyphenated words into their parts', () => {
+    expect(tokenize('Python-kehittäjä, Helsinki (IT/ICT); C# & .NET!')).toEqual({
+      words: ['python', 'kehittäjä', 'helsinki', 'it', 'ict', 'c', 'net'],
+      joined: ['pythonkehittäjä'],
+    });
+  });
+
+  it('keeps an apostrophe inside a word, so English possessives stem away', () => {
+    expect(tokenize('Customer’s service').words).toEqual(["customer's", 'service']);
+    expect(stem("customer's", 'en')).toBe('custom');
+  });
+});
+
+describe('stems and compound heads', () => {
+  it('stems each language with its own Snowball stemmer', () => {
+    expect(stem('ohjelmistokehittäjät', 'fi')).toBe('ohjelmistokehittäj');
+    expect(stem('sjuksköterskor', 'sv')).toBe('sjukskötersk');
+    expect(stem('developers', 'en')).toBe('develop');
+  });
+
+  it('gives a short word the stem it has inside compounds', () => {
+    expect(stem('myyjä', 'fi')).toBe('myyjä');
+    expect(headStem('myyjä', 'fi')).toBe('myyj');
+  });
+
+  it('lists the compound heads a word ends with, at least three letters long', () => {
+    const terms = wordTerms('ohjelmistokehittäjät', 'fi');
+    expect(terms[0]).toBe('fi:ohjelmistokehittäj');
+    expect(terms).toContain('fi:kehittäj');
+    expect(terms.every((term) => term.length - 'fi:'.length >= 3)).toBe(true);
+  });
+
+  it('looks a keyword up in every language', () => {
+    expect(keywordForms('developer')).toEqual(
+      expect.arrayContaining(['fi:developer', 'sv:develop', 'en:develop']),
+    );
+  });
+});

@@ -1,0 +1,139 @@
+import snowball from 'snowball-stemmers';
+
+/**
+ * Text analysis shared by alerts and postings: tokens, Snowball stems per language, and the terms
+ * under which a word can be found (its stem and the compound heads it ends with).
+ *
+ * A term is a string with a kind prefix: `fi:kehittäj` (a stem or compound head in a language),
+ * `p:ohje` (the first letters of a word, for trailing-`*` prefixes), and the facet terms of
+ * facets.ts. Postings are analysed into terms; alerts are compiled into expressions over the same
+ * terms, so the index lookup and the verification agree by construction.
+ */
+
+export const languages = ['fi', 'sv', 'en'] as const;
+export type Language = (typeof languages)[number];
+
+const algorithms: Record<Language, string> = { fi: 'finnish', sv: 'swedish', en: 'english' };
+
+/**
+ * The shortest compound head a keyword may match inside a longer word. Finnish and Swedish heads
+ * are often short stems (`kok` of `kokki` in `pääkokki`, `lär` of `lärare` in `förskollärare`);
+ * English writes few closed compounds, and a 3-letter head would find `man` in `german`.
+ */
+const MIN_HEAD: Record<Language, number> = { fi: 3, sv: 3, en: 4 };
+/** The shortest modifier in front of a head: `yö` in `yöhoitaja`. */
+const MIN_MODIFIER = 2;
+/** Prefix searches are indexed by their first four letters; shorter prefixes are not indexed. */
+export const PREFIX_TERM_LENGTH = 4;
+
+const VOWEL = /^[aeiouyåäöæøéèáàüõ]$/;
+
+const stemmers = new Map<Language, { stem(word: string): string }>();
+const stemCache = new Map<string, string>();
+const STEM_CACHE_LIMIT = 200_000;
+
+/** The Snowball stem of a lower-case word; the same stems as Postgres' text-search configs. */
+export function stem(word: string, language: Language): string {
+  const key = `${language}:${word}`;
+  const cached = stemCache.get(key);
+  if (cached !== undefined) return cached;
+  let stemmer = stemmers.get(language);
+  if (!stemmer) {
+    stemmer = snowball.newStemmer(algorithms[language]);
+    stemmers.set(language, stemmer);
+  }
+  const result = stemmer.stem(word);
+  if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
+  stemCache.set(key, result);
+  return result;
+}
+
+/**
+ * The stem a word has as the last part of a compound. Snowball removes endings only after the
+ * first vowel-consonant pair, so a short word keeps endings alone that it loses in a compound
+ * (`myyjä` → `myyjä`, but `kenkämyyjä` → `kenkämyyj`). Stemming it behind a neutral modifier gives
+ * the form it takes inside compounds.
+ */
+export function headStem(word: string, language: Language): string {
+  const modifier = 'kak';
+  const compound = stem(modifier + word, language);
+  return compound.startsWith(modifier) ? compound.slice(modifier.length) : stem(word, language);
+}
+
+/** A word token: letters and digits, with inner hyphens or apostrophes (`python-kehittäjä`). */
+const WORD = /[\p{L}\p{M}\p{N}]+(?:['’\-‐][\p{L}\p{M}\p{N}]+)*/gu;
+const HYPHEN = /[-‐]/;
+
+/**
+ * The words of a text, lower-cased, in order. A hyphenated word counts as its parts
+ * (`Python-kehittäjä` is `python`, `kehittäjä`); `joined` holds it written together as well, so a
+ * keyword `pythonkehittäjä` finds it too.
+ */
+export function tokenize(text: string): { words: string[]; joined: string[] } {
+  const words: string[] = [];
+  const joined: string[] = [];
+  for (const match of text.normalize('NFC').toLowerCase().matchAll(WORD)) {
+    const chunk = match[0].replace(/’/g, "'");
+    if (!HYPHEN.test(chunk)) {
+      words.push(chunk);
+      continue;
+    }
+    const parts = chunk.split(HYPHEN);
+    words.push(...parts);
+    joined.push(parts.join(''));
+  }
+  return { words, joined };
+}
+
+/**
+ * The terms under which a word is found in a posting of `language`: its stem, and every ending of
+ * the stem that could be the head of a compound (`ohjelmistokehittäj` → … `kehittäj`, `ittäj`, …).
+ * A keyword matches the word when one of its own forms is among these terms. Both sides of a
+ * compound boundary must be word-like: each holds a vowel.
+ */
+export function wordTerms(word: string, language: Language): readonly string[] {
+  const key = `${language}:${word}`;
+  const cached = termCache.get(key);
+  if (cached) return cached;
+  const wordStem = stem(word, language);
+  const terms = [`${language}:${wordStem}`];
+  let firstVowel = -1;
+  let lastVowel = -1;
+  for (let index = 0; index < wordStem.length; index++) {
+    if (VOWEL.test(wordStem.charAt(index))) {
+      if (firstVowel < 0) firstVowel = index;
+      lastVowel = index;
+    }
+  }
+  const firstStart = Math.max(MIN_MODIFIER, firstVowel + 1);
+  const lastStart = Math.min(wordStem.length - MIN_HEAD[language], lastVowel);
+  for (let start = firstStart; start <= lastStart; start++) {
+    terms.push(`${language}:${wordStem.slice(start)}`);
+  }
+  if (termCache.size >= STEM_CACHE_LIMIT) termCache.clear();
+  termCache.set(key, terms);
+  return terms;
+}
+
+const termCache = new Map<string, readonly string[]>();
+
+/**
+ * The terms a keyword word is looked up by, in every language: its stem and its compound-head
+ * stem. A posting is compared in its own language whatever the alert's language, so a Finnish
+ * user's `developer` also finds English postings.
+ */
+export function keywordForms(word: string): string[] {
+  const forms = new Set<string>();
+  for (const language of languages) {
+    forms.add(`${language}:${stem(word, language)}`);
+    forms.add(`${language}:${headStem(word, language)}`);
+  }
+  return [...forms];
+}
+
+/** The prefix term of a word or of a `*` search, or undefined when it is too short to index. */
+export function prefixTerm(prefix: string): string | undefined {
+  return prefix.length >= PREFIX_TERM_LENGTH
+    ? `p:${prefix.slice(0, PREFIX_TERM_LENGTH)}`
+    : undefined;
+}

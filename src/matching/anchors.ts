@@ -1,0 +1,48 @@
+import { sql } from 'drizzle-orm';
+import type { Criteria } from '../alerts/criteria';
+import { type Queryable, queryRows } from '../db/database';
+import { anchorCandidates, type CompiledAlert, chooseAnchors, compileExpression } from './compile';
+import { readTermCounts, termFrequency } from './term-stats';
+
+/**
+ * Compiles an alert's criteria and stores the compiled form and its anchors, so the matcher can
+ * find it. Called in the transaction that saves the alert; criteria never change afterwards.
+ */
+export async function indexAlert(
+  db: Queryable,
+  alert: { id: string; criteria: Criteria },
+): Promise<CompiledAlert> {
+  const expression = compileExpression(alert.criteria);
+  const candidates = anchorCandidates(expression);
+  const counts = await readTermCounts(db, [
+    ...new Set(candidates.flatMap((candidate) => candidate.terms)),
+  ]);
+  const compiled: CompiledAlert = {
+    ...expression,
+    ...chooseAnchors(candidates, termFrequency(counts)),
+  };
+  await db.execute(sql`delete from alert_anchors where alert_id = ${alert.id}`);
+  await db.execute(sql`
+    insert into alert_anchors (term, alert_id, filter)
+    select term, ${alert.id}::uuid,
+      array(select jsonb_array_elements_text(${JSON.stringify(compiled.filter)}::jsonb))
+    from jsonb_array_elements_text(${JSON.stringify(compiled.anchors)}::jsonb) as term
+    on conflict do nothing`);
+  await db.execute(
+    sql`update alerts set compiled = ${JSON.stringify(compiled)}::jsonb where id = ${alert.id}`,
+  );
+  return compiled;
+}
+
+/**
+ * Indexes alerts stored without a compiled form (saved before the matcher existed, or by a path
+ * that does not index), a few at a time, before each batch is matched.
+ */
+export async function indexUncompiledAlerts(db: Queryable, limit = 500): Promise<number> {
+  const rows = await queryRows<{ id: string; criteria: Criteria }>(
+    db,
+    sql`select id, criteria from alerts where compiled is null limit ${limit}`,
+  );
+  for (const row of rows) await indexAlert(db, row);
+  return rows.length;
+}

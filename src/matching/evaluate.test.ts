@@ -1,0 +1,368 @@
+import { describe, expect, it } from 'vitest';
+import { type Criteria, criteriaSchema } from '../alerts/criteria';
+import { compileCriteria } from './compile';
+import { evaluate } from './evaluate';
+import { analysePosting, type MatchablePosting } from './posting';
+import { priorFrequency, termFrequency } from './term-stats';
+
+const noStats = termFrequency({ sampled: 0, count: () => 0 });
+
+function posting(fields: Partial<MatchablePosting> & { title: string }): MatchablePosting {
+  return { id: 'p1', publishedAt: new Date('2026-03-02T10:00:00Z'), ...fields };
+}
+
+function matches(criteria: Record<string, unknown>, job: MatchablePosting) {
+  const parsed: Criteria = criteriaSchema.parse(criteria);
+  return evaluate(compileCriteria(parsed, noStats), analysePosting(job));
+}
+
+const developerFi = posting({
+  title: 'Ohjelmistokehittäjä',
+  employer: 'Digitoimisto Oy',
+  description:
+    'Haemme kokeneita ohjelmistokehittäjiä Python-kehittäjän tehtäviin. Työ on vakituinen ja kokoaikainen, etätyö mahdollista.',
+  language: 'fi',
+  municipalities: ['091'],
+  regions: ['01'],
+  occupations: ['2512'],
+  employmentType: 'permanent',
+  workingTime: 'full_time',
+  remote: 'hybrid',
+});
+const nurseSv = posting({
+  title: 'Barnsjuksköterska till barnavdelningen',
+  employer: 'Helsingfors stad',
+  description: 'Vi söker sjuksköterskor med erfarenhet av vård av barn. Sommarjobb i tre månader.',
+  language: 'sv',
+  municipalities: ['091'],
+  regions: ['01'],
+  occupations: ['2221'],
+  employmentType: 'summer_job',
+  workingTime: 'shift_work',
+});
+const developerEn = posting({
+  title: 'Senior Software Developer (Remote)',
+  employer: 'Northwind Ltd',
+  description:
+    'We are looking for developers who love full-stack web development. Fully remote within Finland.',
+  language: 'en',
+  municipalities: ['853'],
+  regions: ['02'],
+  occupations: ['2512'],
+  employmentType: 'fixed_term',
+  workingTime: 'part_time',
+  remote: 'full',
+});
+const internFi = posting({
+  title: 'Kesäharjoittelija, sairaanhoitaja',
+  description:
+    'Sairaanhoitajaopiskelijalle kesätyö vuodeosastolla. Tampereen yliopistollinen sairaala.',
+  municipalities: ['837'],
+  regions: ['06'],
+  occupations: ['3221'],
+  employmentType: 'internship',
+});
+const cookFi = posting({
+  title: 'Pääkokki ravintolaan',
+  employer: 'Ravintola Kolme Kruunua',
+  description: 'Etsimme kokkia ja myyjiä. Kenkämyyjä ja tarjoilija voivat myös hakea.',
+  language: 'fi',
+  municipalities: ['091'],
+  occupations: ['3434'],
+});
+
+describe('keyword matching (SPEC.md §3)', () => {
+  it.each([
+    ['a word matches case-insensitively', { keywords: 'OHJELMISTOKEHITTÄJÄ' }, developerFi],
+    [
+      'an inflected form matches (ohjelmistokehittäjiä)',
+      { keywords: 'ohjelmistokehittäjät' },
+      developerFi,
+    ],
+    [
+      'a compound head matches (kehittäjä ⇒ ohjelmistokehittäjä)',
+      { keywords: 'kehittäjä' },
+      developerFi,
+    ],
+    [
+      'a hyphenated compound matches (kehittäjä ⇒ Python-kehittäjän)',
+      { keywords: 'python kehittäjä' },
+      developerFi,
+    ],
+    [
+      'a hyphenated keyword finds the hyphenated word',
+      { keywords: 'Python-kehittäjä' },
+      developerFi,
+    ],
+    [
+      'a keyword written together finds the hyphenated word',
+      { keywords: 'pythonkehittäjä' },
+      developerFi,
+    ],
+    [
+      'a Swedish compound head matches (sjuksköterska ⇒ barnsjuksköterska)',
+      { keywords: 'sjuksköterska' },
+      nurseSv,
+    ],
+    ['a Swedish plural matches (sjuksköterskor)', { keywords: 'sjuksköterskor barn' }, nurseSv],
+    ['an English plural matches (developers ⇒ developer)', { keywords: 'developers' }, developerEn],
+    [
+      'a Finnish user’s English keyword finds an English posting',
+      { keywords: 'software developer' },
+      developerEn,
+    ],
+    ['a short compound head matches (kokki ⇒ pääkokki)', { keywords: 'kokki' }, cookFi],
+    ['a short word matches inside a compound (myyjä ⇒ kenkämyyjä)', { keywords: 'myyjä' }, cookFi],
+    ['the employer is searched too', { keywords: 'digitoimisto' }, developerFi],
+    [
+      'a two-letter keyword matches the whole word (IT-tukihenkilö)',
+      { keywords: 'IT tukihenkilö' },
+      posting({ title: 'IT-tukihenkilö', language: 'fi' }),
+    ],
+    ['a phrase matches words in a row', { keywords: '"software developer"' }, developerEn],
+    ['a phrase matches across a hyphen (full-stack)', { keywords: '"full stack"' }, developerEn],
+    [
+      'a phrase matches inflected words in a row',
+      { keywords: '"vuodeosasto sairaala"' },
+      posting({ title: 'Vuodeosaston sairaalassa' }),
+    ],
+    ['a trailing * is a prefix search', { keywords: 'ohjelm*' }, developerFi],
+    ['a short prefix works too', { keywords: 'sai*' }, internFi],
+    ['OR needs one of its alternatives', { keywords: 'java OR python kehittäjä' }, developerFi],
+    [
+      'OR chains several alternatives',
+      { keywords: 'lääkäri OR hoitaja OR sairaanhoitaja' },
+      internFi,
+    ],
+    [
+      'an exclusion of a word the posting lacks lets it through',
+      { keywords: 'kehittäjä -harjoittelija' },
+      developerFi,
+    ],
+    ['a posting without a language counts as Finnish', { keywords: 'sairaanhoitajat' }, internFi],
+    ['a posting without a language counts as English', { keywords: 'yliopistollinen' }, internFi],
+  ])('%s', (_name, criteria, job) => {
+    expect(matches(criteria, job)).not.toBeNull();
+  });
+
+  it.each([
+    ['every word is required', { keywords: 'kehittäjä java' }, developerFi],
+    [
+      'a compound does not match its modifier (ohjelmisto ⇏ ohjelmistokehittäjä)',
+      { keywords: 'ohjelmistot' },
+      developerFi,
+    ],
+    [
+      'a two-letter keyword matches whole words only (IT ⇏ audit)',
+      { keywords: 'IT' },
+      posting({ title: 'Internal audit specialist', language: 'en' }),
+    ],
+    [
+      'an English head must be longer than three letters (man ⇏ german)',
+      { keywords: 'man' },
+      posting({ title: 'German speaking sales', language: 'en' }),
+    ],
+    ['a phrase needs its words in a row', { keywords: '"developer software"' }, developerEn],
+    ['a phrase does not span title and description', { keywords: '"barnavdelningen vi"' }, nurseSv],
+    [
+      'a prefix must start a word',
+      { keywords: 'kehit*' },
+      posting({ title: 'Ohjelmistokehittäjä' }),
+    ],
+    [
+      'an excluded word removes the posting',
+      { keywords: 'sairaanhoitaja -harjoittelija' },
+      internFi,
+    ],
+    [
+      'an excluded compound head removes the posting (harjoittelija ⇒ kesäharjoittelija)',
+      { keywords: 'kesätyö -harjoittelija' },
+      internFi,
+    ],
+    [
+      'an excluded phrase removes the posting',
+      { keywords: 'developer -"fully remote"' },
+      developerEn,
+    ],
+    ['a Swedish posting is not stemmed as Finnish', { keywords: 'kehittäjä' }, nurseSv],
+    ['OR alternatives all missing fail', { keywords: 'java OR kotlin' }, developerFi],
+    ['keywords with nothing searchable match nothing', { keywords: '+++' }, developerFi],
+  ])('%s', (_name, criteria, job) => {
+    expect(matches(criteria, job)).toBeNull();
+  });
+
+  it('tells which keyword found which word', () => {
+    expect(matches({ keywords: 'kehittäjä ohjelm* "python kehittäjä"' }, developerFi)).toEqual({
+      keywords: [
+        { keyword: 'kehittäjä', word: 'ohjelmistokehittäjä' },
+        { keyword: 'ohjelm*', word: 'ohjelmistokehittäjä' },
+        { keyword: '"python kehittäjä"', word: 'python kehittäjän' },
+      ],
+      facets: [],
+    });
+  });
+});
+
+describe('facet matching (SPEC.md §3)', () => {
+  it.each([
+    ['a listed municipality', { municipalities: ['091', '049'] }, developerFi, ['m:091']],
+    ['a listed region', { regions: ['01'] }, nurseSv, ['r:01']],
+    [
+      'municipalities and regions form one location facet',
+      { municipalities: ['049'], regions: ['01'] },
+      developerFi,
+      ['r:01'],
+    ],
+    ['an occupation code prefix (25 ⇒ 2512)', { occupations: ['25'] }, developerEn, ['o:25']],
+    ['a full occupation code', { occupations: ['2221'] }, nurseSv, ['o:2221']],
+    [
+      'a listed employment type',
+      { occupations: ['2'], employmentTypes: ['summer_job', 'internship'] },
+      nurseSv,
+      ['o:2', 't:summer_job'],
+    ],
+    [
+      'a listed working time',
+      { occupations: ['25'], workingTimes: ['part_time'] },
+      developerEn,
+      ['o:25', 'w:part_time'],
+    ],
+    [
+      'remote include lets a fully remote posting satisfy the location',
+      { municipalities: ['091'], remote: 'include' },
+      developerEn,
+      ['remote:full'],
+    ],
+    [
+      'remote only takes a fully remote posting wherever it is',
+      { municipalities: ['091'], remote: 'only' },
+      developerEn,
+      ['remote:full'],
+    ],
+    [
+      'a listed language',
+      { occupations: ['2512'], languages: ['en'] },
+      developerEn,
+      ['o:2512', 'l:en'],
+    ],
+    [
+      'a posting without a language counts as Finnish for the language facet',
+      { regions: ['06'], languages: ['fi'] },
+      internFi,
+      ['r:06', 'l:fi'],
+    ],
+    [
+      'facets and keywords together',
+      { keywords: 'sjuksköterska', municipalities: ['091'], employmentTypes: ['summer_job'] },
+      nurseSv,
+      ['m:091', 't:summer_job'],
+    ],
+  ])('%s', (_name, criteria, job, facets) => {
+    expect(matches(criteria, job)?.facets).toEqual(facets);
+  });
+
+  it.each([
+    ['an unlisted municipality', { municipalities: ['049'] }, developerFi],
+    ['an unlisted region', { regions: ['02'] }, nurseSv],
+    [
+      'an occupation code is a prefix, not a substring (51 ⇏ 2512)',
+      { occupations: ['51'] },
+      developerFi,
+    ],
+    [
+      'a longer occupation code than the posting’s',
+      { occupations: ['25121'.slice(0, 4)], regions: ['06'] },
+      internFi,
+    ],
+    [
+      'an unlisted employment type',
+      { occupations: ['25'], employmentTypes: ['permanent'] },
+      developerEn,
+    ],
+    [
+      'a posting without an employment type when one is required',
+      { municipalities: ['091'], employmentTypes: ['permanent'] },
+      cookFi,
+    ],
+    ['an unlisted working time', { occupations: ['25'], workingTimes: ['full_time'] }, developerEn],
+    [
+      'a hybrid posting does not count as remote',
+      { municipalities: ['049'], remote: 'include' },
+      developerFi,
+    ],
+    [
+      'remote only refuses a posting that is not fully remote',
+      { municipalities: ['091'], remote: 'only' },
+      developerFi,
+    ],
+    ['an unlisted language', { occupations: ['2221'], languages: ['fi'] }, nurseSv],
+    [
+      'a posting without a language is not Swedish',
+      { regions: ['06'], languages: ['sv'] },
+      internFi,
+    ],
+    ['facets combine with AND', { municipalities: ['091'], occupations: ['3'] }, developerFi],
+    [
+      'keywords and facets combine with AND',
+      { keywords: 'kehittäjä', municipalities: ['049'] },
+      developerFi,
+    ],
+  ])('%s', (_name, criteria, job) => {
+    expect(matches(criteria, job)).toBeNull();
+  });
+});
+
+describe('anchors', () => {
+  const anchorsOf = (criteria: Record<string, unknown>) =>
+    compileCriteria(criteria as Criteria, noStats).anchors;
+
+  it('anchor a keyword alert on its keyword, in every language', () => {
+    expect(anchorsOf({ keywords: 'kehittäjä', municipalities: ['091'] })).toEqual([
+      'fi:kehittäj',
+      'sv:kehittäjä',
+      'en:kehittäjä',
+    ]);
+  });
+
+  it('anchor on the term rarest in postings once postings have been seen', () => {
+    const counts: Record<string, number> = { 'fi:kehittäj': 400, 'm:091': 100 };
+    const frequency = termFrequency({ sampled: 1000, count: (term) => counts[term] ?? 0 });
+    const compiled = compileCriteria(
+      { keywords: 'kehittäjä', municipalities: ['091'] } as Criteria,
+      frequency,
+    );
+    expect(compiled.anchors).toEqual(['m:091']);
+  });
+
+  it('anchor a facet alert on the location × occupation pair', () => {
+    expect(anchorsOf({ municipalities: ['091', '049'], occupations: ['25'] })).toEqual([
+      'm:091&o:25',
+      'm:049&o:25',
+    ]);
+  });
+
+  it('anchor an OR clause on all its alternatives', () => {
+    expect(anchorsOf({ keywords: 'java OR kotlin' })).toEqual([
+      'fi:java',
+      'fi:jav',
+      'sv:jav',
+      'en:java',
+      'fi:kotl',
+      'sv:kotlin',
+      'en:kotlin',
+    ]);
+  });
+
+  it('anchor a prefix on its first four letters, and fall back to every posting for a short one', () => {
+    expect(anchorsOf({ keywords: 'ohjelm*' })).toEqual(['p:ohje']);
+    expect(anchorsOf({ keywords: 'oh*' })).toEqual(['*']);
+  });
+
+  it('give an alert that can match nothing no anchor at all', () => {
+    expect(anchorsOf({ keywords: '+++' })).toEqual([]);
+  });
+
+  it('rank a 4-digit occupation code rarer than a 1-digit one', () => {
+    expect(priorFrequency('o:2512')).toBeLessThan(priorFrequency('o:2'));
+  });
+});

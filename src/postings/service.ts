@@ -1,0 +1,194 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Tx, withTransaction } from '../db/database';
+import type { Deps } from '../deps';
+import { matchPostings } from '../matching/matcher';
+import { analysePosting } from '../matching/posting';
+import { sampleTermStats } from '../matching/term-stats';
+import { addDays } from '../time';
+import type { Posting, PostingsReceipt, WithdrawalsReceipt } from './schemas';
+
+type ServiceDeps = Pick<Deps, 'db' | 'config'>;
+
+/** How long a processed `webhook-id` is remembered (SPEC.md §2). */
+export const DELIVERY_RETENTION_DAYS = 7;
+
+export type Replayable<T> = T & { duplicate?: true };
+
+/**
+ * Upserts a batch of postings by id and matches them at once (SPEC.md §2 "Match webhook"), all in
+ * one transaction: the call is stored whole or not at all. A delivery id seen before is answered
+ * with its first answer and changes nothing. New and edited postings are matched; a pair already
+ * recorded stays as it was, so an edited posting is never mailed twice. Withdrawn postings stay
+ * withdrawn and are not matched.
+ */
+export async function receivePostings({
+  deps,
+  input,
+  now,
+}: {
+  deps: ServiceDeps;
+  input: { deliveryId: string; postings: Posting[] };
+  now: Date;
+}): Promise<Replayable<PostingsReceipt>> {
+  // The last copy of a posting sent twice in one call wins.
+  const latest = [...new Map(input.postings.map((posting) => [posting.id, posting])).values()];
+  return withTransaction(deps.db, async (tx) => {
+    const replay = await claimDelivery<PostingsReceipt>(tx, input.deliveryId, now);
+    if (replay) return replay;
+
+    const stored = await upsertPostings(tx, latest, deps.config.TIMEZONE, now);
+    const fresh = new Set(stored.filter((row) => row.inserted).map((row) => row.id));
+    const live = new Set(stored.filter((row) => !row.withdrawn).map((row) => row.id));
+    const analysed = latest.filter((posting) => live.has(posting.id)).map(analysePosting);
+    await sampleTermStats(
+      tx,
+      analysed.filter((posting) => fresh.has(posting.id)),
+    );
+    const { recorded } = await matchPostings({ db: tx, postings: analysed, now });
+
+    const receipt: PostingsReceipt = {
+      received: input.postings.length,
+      new: fresh.size,
+      updated: latest.length - fresh.size,
+      matched: recorded,
+    };
+    await recordAnswer(tx, input.deliveryId, receipt);
+    return receipt;
+  });
+}
+
+/**
+ * Marks postings withdrawn, so digests leave them out (SPEC.md §2). Unknown ids are ignored; a
+ * posting withdrawn before keeps its first withdrawal time.
+ */
+export async function withdrawPostings({
+  deps,
+  input,
+  now,
+}: {
+  deps: Pick<Deps, 'db'>;
+  input: { deliveryId: string; ids: string[] };
+  now: Date;
+}): Promise<Replayable<WithdrawalsReceipt>> {
+  return withTransaction(deps.db, async (tx) => {
+    const replay = await claimDelivery<WithdrawalsReceipt>(tx, input.deliveryId, now);
+    if (replay) return replay;
+    const rows = await queryRows<{ withdrawn: number }>(
+      tx,
+      sql`with withdrawn as (
+            update postings set withdrawn_at = ${now.toISOString()}::timestamptz
+            where id in (select jsonb_array_elements_text(${JSON.stringify(input.ids)}::jsonb))
+              and withdrawn_at is null
+            returning 1)
+          select count(*)::int as withdrawn from withdrawn`,
+    );
+    const receipt: WithdrawalsReceipt = {
+      received: input.ids.length,
+      withdrawn: Number(rows[0]?.withdrawn ?? 0),
+    };
+    await recordAnswer(tx, input.deliveryId, receipt);
+    return receipt;
+  });
+}
+
+/**
+ * Claims a delivery id for this transaction, forgetting ids older than seven days. A concurrent
+ * delivery with the same id waits on the row until this one commits. Answers the stored answer
+ * when the id was processed before.
+ */
+async function claimDelivery<T>(
+  tx: Tx,
+  deliveryId: string,
+  now: Date,
+): Promise<Replayable<T> | undefined> {
+  await tx.execute(
+    sql`delete from webhook_deliveries
+        where received_at < ${addDays(now, -DELIVERY_RETENTION_DAYS).toISOString()}::timestamptz`,
+  );
+  const claimed = await queryRows<{ id: string }>(
+    tx,
+    sql`insert into webhook_deliveries (id, received_at, response)
+        values (${deliveryId}, ${now.toISOString()}::timestamptz, '{}'::jsonb)
+        on conflict (id) do nothing returning id`,
+  );
+  if (claimed.length > 0) return undefined;
+  const [first] = await queryRows<{ response: T }>(
+    tx,
+    sql`select response from webhook_deliveries where id = ${deliveryId}`,
+  );
+  return { ...(first?.response as T), duplicate: true };
+}
+
+async function recordAnswer(tx: Tx, deliveryId: string, response: object) {
+  await tx.execute(
+    sql`update webhook_deliveries set response = ${JSON.stringify(response)}::jsonb
+        where id = ${deliveryId}`,
+  );
+}
+
+async function upsertPostings(tx: Tx, postings: Posting[], timeZone: string, now: Date) {
+  if (postings.length === 0) return [];
+  const rows = postings.map((posting) => ({
+    ...posting,
+    publishedAt: posting.publishedAt.toISOString(),
+    deadline: deadlineOf(posting.deadline, timeZone)?.toISOString(),
+  }));
+  return queryRows<{ id: string; inserted: boolean; withdrawn: boolean }>(
+    tx,
+    sql`insert into postings (id, title, description, employer, url, published_at, deadline,
+          municipalities, regions, occupations, employment_type, working_time, remote, language,
+          received_at, updated_at)
+        select p.id, p.title, p.description, p.employer, p.url, p."publishedAt", p.deadline,
+          array(select jsonb_array_elements_text(coalesce(p.municipalities, '[]'))),
+          array(select jsonb_array_elements_text(coalesce(p.regions, '[]'))),
+          array(select jsonb_array_elements_text(coalesce(p.occupations, '[]'))),
+          p."employmentType", p."workingTime", p.remote, p.language,
+          ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as p(id text, title text,
+          description text, employer text, url text, "publishedAt" timestamptz,
+          deadline timestamptz, municipalities jsonb, regions jsonb, occupations jsonb,
+          "employmentType" text, "workingTime" text, remote text, language text)
+        on conflict (id) do update set
+          title = excluded.title, description = excluded.description,
+          employer = excluded.employer, url = excluded.url, published_at = excluded.published_at,
+          deadline = excluded.deadline, municipalities = excluded.municipalities,
+          regions = excluded.regions, occupations = excluded.occupations,
+          employment_type = excluded.employment_type, working_time = excluded.working_time,
+          remote = excluded.remote, language = excluded.language, updated_at = excluded.updated_at
+        returning id, (xmax = 0) as inserted, withdrawn_at is not null as withdrawn`,
+  );
+}
+
+/** A deadline given as a date means the end of that day where the service runs. */
+function deadlineOf(deadline: Date | string | undefined, timeZone: string): Date | undefined {
+  if (deadline === undefined || deadline instanceof Date) return deadline;
+  const [year, month, day] = deadline.split('-').map(Number);
+  const wallClock = Date.UTC(year ?? 0, (month ?? 1) - 1, day ?? 1, 23, 59, 59);
+  // The zone's offset at the guess; asked twice in case the guess sits across a DST change.
+  let instant = wallClock - zoneOffset(wallClock, timeZone);
+  instant = wallClock - zoneOffset(instant, timeZone);
+  return new Date(instant);
+}
+
+function zoneOffset(instant: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(new Date(instant));
+  const part = (type: string) => Number(parts.find((entry) => entry.type === type)?.value);
+  const local = Date.UTC(
+    part('year'),
+    part('month') - 1,
+    part('day'),
+    part('hour'),
+    part('minute'),
+    part('second'),
+  );
+  return local - Math.floor(instant / 1000) * 1000;
+}

@@ -1,0 +1,66 @@
+import { fromBase64, utf8 } from '../crypto/encoding';
+import { AppError } from '../errors';
+
+/** How far a signed timestamp may be from our clock, either way (SPEC.md §2). */
+export const WEBHOOK_TOLERANCE_SECONDS = 5 * 60;
+
+export interface WebhookHeaders {
+  id: string | undefined;
+  timestamp: string | undefined;
+  signature: string | undefined;
+}
+
+const unauthorized = (message: string) => new AppError('unauthorized', message);
+
+/**
+ * Verifies a delivery signed the Standard Webhooks way: `webhook-signature` holds one or more
+ * space-separated `v1,<base64 HMAC-SHA-256 of "id.timestamp.body">` under the `whsec_` secret, and
+ * `webhook-timestamp` (Unix seconds) is within five minutes of `now`. Uses Web Crypto only, so it
+ * runs on Workers too; `crypto.subtle.verify` compares in constant time. Answers the delivery id.
+ */
+export async function verifyWebhook({
+  secret,
+  headers,
+  body,
+  now,
+}: {
+  secret: string;
+  headers: WebhookHeaders;
+  body: string;
+  now: Date;
+}): Promise<string> {
+  const { id, timestamp, signature } = headers;
+  if (!id || !timestamp || !signature) {
+    throw unauthorized(
+      'The webhook-id, webhook-timestamp and webhook-signature headers are required.',
+    );
+  }
+  if (id.length > 200) throw unauthorized('The webhook-id is too long.');
+  if (!/^\d{1,12}$/.test(timestamp))
+    throw unauthorized('The webhook-timestamp is not a Unix time.');
+  const skew = Math.abs(now.getTime() / 1000 - Number(timestamp));
+  if (skew > WEBHOOK_TOLERANCE_SECONDS) {
+    throw unauthorized('The webhook-timestamp is more than 5 minutes away from our clock.');
+  }
+
+  const key = await crypto.subtle.importKey(
+    'raw',
+    fromBase64(secret.slice('whsec_'.length)),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['verify'],
+  );
+  const signed = utf8(`${id}.${timestamp}.${body}`);
+  for (const candidate of signature.split(' ')) {
+    const [version, value] = candidate.split(',', 2);
+    if (version !== 'v1' || !value) continue;
+    let bytes: Uint8Array<ArrayBuffer>;
+    try {
+      bytes = fromBase64(value);
+    } catch {
+      continue;
+    }
+    if (await crypto.subtle.verify('HMAC', key, bytes, signed)) return id;
+  }
+  throw unauthorized('The webhook signature does not match.');
+}

@@ -1,0 +1,192 @@
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { queryRows } from '../src/db/database';
+import { alertAnchors, alerts } from '../src/db/schema';
+import { stem } from '../src/matching/analysis';
+import { lastEmail, linkTo, postForm, subscribe } from './helpers/alerts';
+import { createTestContext, type TestContext } from './helpers/context';
+import {
+  countRows,
+  insertActiveAlert,
+  jobPosting,
+  matchRows,
+  postPostings,
+  postSigned,
+  webhookEnv,
+} from './helpers/postings';
+
+let ctx: TestContext;
+beforeAll(async () => {
+  ctx = await createTestContext({ env: webhookEnv });
+});
+beforeEach(() => ctx.reset());
+afterAll(() => ctx.close());
+
+const HOUR = 3_600_000;
+
+async function subscribeAndConfirm(criteria: Record<string, unknown>) {
+  expect((await subscribe(ctx, { criteria })).status).toBe(202);
+  const token = linkTo(lastEmail(ctx), '/alerts/confirm').searchParams.get('token') ?? '';
+  expect((await postForm(ctx, '/alerts/confirm', { token })).status).toBe(200);
+  const [alert] = await ctx.database.db.select().from(alerts);
+  if (!alert) throw new Error('no alert');
+  return alert;
+}
+
+describe('matching postings to alerts', () => {
+  it('indexes an alert when it is subscribed, and matches it once confirmed', async () => {
+    const alert = await subscribeAndConfirm({
+      keywords: 'kehittäjä -harjoittelija',
+      municipalities: ['091'],
+    });
+    expect(alert.compiled?.anchors).toContain('fi:kehittäj');
+    const anchors = await ctx.database.db
+      .select({ term: alertAnchors.term })
+      .from(alertAnchors)
+      .where(eq(alertAnchors.alertId, alert.id));
+    expect(anchors.map((anchor) => anchor.term).sort()).toEqual(
+      [...(alert.compiled?.anchors ?? [])].sort(),
+    );
+
+    const response = await postPostings(ctx, [
+      jobPosting(ctx, { id: 'helsinki-dev', title: 'Python-kehittäjä' }),
+      jobPosting(ctx, { id: 'espoo-dev', title: 'Python-kehittäjä', municipalities: ['049'] }),
+      jobPosting(ctx, { id: 'helsinki-intern', title: 'Python-kehittäjä, kesäharjoittelija' }),
+    ]);
+    expect(await response.json()).toMatchObject({ new: 3, matched: 1 });
+    expect(await matchRows(ctx.database.db)).toEqual([
+      {
+        alertId: alert.id,
+        postingId: 'helsinki-dev',
+        reasons: { keywords: [{ keyword: 'kehittäjä', word: 'kehittäjä' }], facets: ['m:091'] },
+      },
+    ]);
+  });
+
+  it('never matches a pending alert', async () => {
+    expect((await subscribe(ctx)).status).toBe(202);
+    const response = await postPostings(ctx, [jobPosting(ctx)]);
+    expect(await response.json()).toMatchObject({ matched: 0 });
+  });
+
+  it('gives an alert only postings published after its confirmation', async () => {
+    const confirmedAt = ctx.clock.now();
+    await insertActiveAlert(ctx.database.db, { keywords: 'kehittäjä' }, confirmedAt);
+    const response = await postPostings(ctx, [
+      jobPosting(ctx, { id: 'before', publishedAt: new Date(confirmedAt.getTime() - HOUR) }),
+      jobPosting(ctx, { id: 'same-moment', publishedAt: confirmedAt.toISOString() }),
+      jobPosting(ctx, { id: 'after', publishedAt: new Date(confirmedAt.getTime() + HOUR) }),
+    ]);
+    expect(await response.json()).toMatchObject({ matched: 1 });
+    expect((await matchRows(ctx.database.db)).map((row) => row.postingId)).toEqual(['after']);
+  });
+
+  it('records a posting for every alert it matches, each with its own reasons', async () => {
+    const db = ctx.database.db;
+    const now = ctx.clock.now();
+    const byKeyword = await insertActiveAlert(db, { keywords: 'ohjelmistokehittäjät' }, now);
+    const byFacets = await insertActiveAlert(db, { regions: ['01'], occupations: ['25'] }, now);
+    await insertActiveAlert(db, { keywords: 'sairaanhoitaja' }, now);
+    await postPostings(ctx, [jobPosting(ctx, { id: 'dev' })]);
+    const rows = await matchRows(db);
+    expect(rows).toHaveLength(2);
+    expect(rows.find((row) => row.alertId === byKeyword)?.reasons.keywords).toEqual([
+      { keyword: 'ohjelmistokehittäjät', word: 'ohjelmistokehittäjä' },
+    ]);
+    expect(rows.find((row) => row.alertId === byFacets)?.reasons.facets).toEqual(['r:01', 'o:25']);
+  });
+
+  it('matches an edited posting for alerts that did not have it, and not again for those that did', async () => {
+    const db = ctx.database.db;
+    const now = ctx.clock.now();
+    const developer = await insertActiveAlert(db, { keywords: 'kehittäjä' }, now);
+    const python = await insertActiveAlert(db, { keywords: 'python kehittäjä' }, now);
+    const posting = jobPosting(ctx, { id: 'edited', description: 'Java-osaamista.' });
+    expect(await (await postPostings(ctx, [posting])).json()).toMatchObject({ matched: 1 });
+
+    const edited = { ...posting, description: 'Python-osaamista.' };
+    expect(await (await postPostings(ctx, [edited])).json()).toMatchObject({ matched: 1 });
+    const rows = await matchRows(db);
+    expect(rows.map((row) => row.alertId).sort()).toEqual([developer, python].sort());
+  });
+
+  it('indexes alerts stored without a compiled form before matching', async () => {
+    const id = await insertActiveAlert(ctx.database.db, { keywords: 'kehittäjä' }, ctx.clock.now());
+    await ctx.database.db.update(alerts).set({ compiled: null }).where(eq(alerts.id, id));
+    await ctx.database.db.delete(alertAnchors);
+    expect(await (await postPostings(ctx, [jobPosting(ctx)])).json()).toMatchObject({
+      matched: 1,
+    });
+    expect(await countRows(ctx.database.db, 'alert_anchors')).toBeGreaterThan(0);
+  });
+
+  it('deletes the anchors and matches of a deleted alert, and the matches of a deleted posting', async () => {
+    const db = ctx.database.db;
+    const id = await insertActiveAlert(db, { keywords: 'kehittäjä' }, ctx.clock.now());
+    await insertActiveAlert(db, { keywords: 'ohjelmistokehittäjä' }, ctx.clock.now());
+    await postPostings(ctx, [jobPosting(ctx, { id: 'gone' })]);
+    await db.delete(alerts).where(eq(alerts.id, id));
+    expect(await matchRows(db)).toHaveLength(1);
+    expect(await db.select().from(alertAnchors).where(eq(alertAnchors.alertId, id))).toHaveLength(
+      0,
+    );
+    await db.execute(sql`delete from postings where id = 'gone'`);
+    expect(await countRows(db, 'matches')).toBe(0);
+  });
+
+  it('marks a matched posting withdrawn so digests can skip it', async () => {
+    await insertActiveAlert(ctx.database.db, { keywords: 'kehittäjä' }, ctx.clock.now());
+    await postPostings(ctx, [jobPosting(ctx, { id: 'withdrawn' })]);
+    await postSigned(ctx, '/v1/postings/withdrawals', { ids: ['withdrawn'] });
+    const rows = await queryRows<{ withdrawn: boolean }>(
+      ctx.database.db,
+      sql`select p.withdrawn_at is not null as withdrawn
+          from matches m join postings p on p.id = m.posting_id`,
+    );
+    expect(rows).toEqual([{ withdrawn: true }]);
+  });
+
+  it('counts terms of new postings for choosing anchors', async () => {
+    await postPostings(ctx, [jobPosting(ctx), jobPosting(ctx)]);
+    const rows = await queryRows<{ term: string; postings: number }>(
+      ctx.database.db,
+      sql`select term, postings from term_stats where term in ('', 'fi:kehittäj', 'm:091')
+          order by term`,
+    );
+    expect(rows).toEqual([
+      { term: '', postings: 2 },
+      { term: 'fi:kehittäj', postings: 2 },
+      { term: 'm:091', postings: 2 },
+    ]);
+  });
+});
+
+describe('stemming', () => {
+  it.each([
+    [
+      'finnish',
+      'fi',
+      [
+        'ohjelmistokehittäjät',
+        'kehittäjiä',
+        'sairaanhoitajia',
+        'myyjä',
+        'työntekijöitä',
+        'insinööri',
+      ],
+    ],
+    ['swedish', 'sv', ['sjuksköterskor', 'barnsjuksköterska', 'förskollärare', 'utvecklare']],
+    ['english', 'en', ['developers', 'engineering', 'nursing', 'management']],
+  ] as const)(
+    'snowball-stemmers gives the same %s stems as the database’s text search',
+    async (config, language, words) => {
+      for (const word of words) {
+        const [row] = await queryRows<{ stems: string[] }>(
+          ctx.database.db,
+          sql`select ts_lexize(${`${config}_stem`}::regdictionary, ${word}) as stems`,
+        );
+        expect(stem(word, language)).toBe(row?.stems[0]);
+      }
+    },
+  );
+});
