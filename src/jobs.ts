@@ -1,6 +1,7 @@
 import { and, eq, isNull, lte, or, sql } from 'drizzle-orm';
 import { sendReminders } from './alerts/reminders';
 import { jobState } from './db/schema';
+import { runDigests } from './delivery/digests';
 import { deliverDue } from './delivery/outbox';
 import type { Deps } from './deps';
 import { describeError, type LogFields } from './log';
@@ -19,6 +20,21 @@ export const jobs: Job[] = [
     name: 'deliver',
     cron: '* * * * *',
     run: async (deps, now) => deliverDue({ deps, now }),
+  },
+  {
+    name: 'digests',
+    cron: '*/5 * * * *',
+    run: async (deps, now) => {
+      const composed = await runDigests({ deps, now });
+      // Batches a crash or a provider fault left behind go out with this run too.
+      const delivered = await deliverDue({ deps, now });
+      return {
+        ...composed,
+        sent: delivered.sent,
+        retry: delivered.retry,
+        failed: delivered.failed,
+      };
+    },
   },
   {
     name: 'reminders',

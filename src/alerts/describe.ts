@@ -105,7 +105,10 @@ export function describeCriteria(criteria: Criteria, locale: Locale): string[] {
   });
 }
 
-/** A language's name in the reader's language ("suomi", "finska", "Finnish"). */
-export function languageName(code: Locale, readerLocale: Locale): string {
-  return valueNames[readerLocale][code] ?? code;
+/** A facet value in the reader's words ("vakituinen", "tillsvidare"), or the value itself. */
+export function valueName(value: string, readerLocale: Locale): string {
+  return valueNames[readerLocale][value] ?? value;
 }
+
+/** A language's name in the reader's language ("suomi", "finska", "Finnish"). */
+export const languageName = (code: Locale, readerLocale: Locale) => valueName(code, readerLocale);

@@ -1,0 +1,198 @@
+import { and, asc, desc, eq, exists, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { createElement } from 'react';
+import DigestEmail, { digestSubject, maxPostingsPerDigest } from '../../emails/digest';
+import { renderEmail } from '../../emails/render';
+import { alertLinks } from '../alerts/emails';
+import { isRenewalDue } from '../alerts/manage';
+import type { AlertRow } from '../alerts/tokens';
+import { withTransaction } from '../db/database';
+import { alerts, matches, postings } from '../db/schema';
+import type { Deps } from '../deps';
+import { formatDate } from '../http/strings';
+import { deliverBatch, enqueueEmails, type QueuedEmail } from './outbox';
+import { describeReasons } from './reasons';
+import { isDigestDue } from './schedule';
+
+type DigestDeps = Pick<Deps, 'db' | 'keyring' | 'config' | 'mailer' | 'log'>;
+
+/** How many alerts one transaction composes digests for: one provider batch. */
+const ALERTS_PER_TRANSACTION = 100;
+const CANDIDATES_PER_QUERY = 1000;
+
+type PostingRow = typeof postings.$inferSelect;
+type MatchRow = typeof matches.$inferSelect;
+
+/**
+ * Composes and queues the digests that are due (SPEC.md §2 "Receive digests"): for each active
+ * alert whose slot has come and that has matches not yet mailed, one email with the newest 20
+ * postings and "N more". In the transaction that queues an alert's email, its matches are marked
+ * mailed and its last digest time is set, so a posting is mailed to an alert at most once, ever,
+ * and a rerun after a crash composes nothing twice. Withdrawn postings and those past their
+ * deadline are left out (and marked, so they are not looked at again); an alert left with nothing
+ * gets no email.
+ */
+export async function runDigests({
+  deps,
+  now,
+}: {
+  deps: DigestDeps;
+  now: Date;
+}): Promise<{ digests: number; postings: number; leftOut: number }> {
+  const totals = { digests: 0, postings: 0, leftOut: 0 };
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const candidates = await deps.db
+      .select({
+        id: alerts.id,
+        frequency: alerts.frequency,
+        lastDigestAt: alerts.lastDigestAt,
+        confirmedAt: alerts.confirmedAt,
+      })
+      .from(alerts)
+      .where(
+        and(
+          eq(alerts.status, 'active'),
+          gt(alerts.expiresAt, now),
+          gt(alerts.id, after),
+          exists(
+            deps.db
+              .select({ one: sql`1` })
+              .from(matches)
+              .where(and(eq(matches.alertId, alerts.id), isNull(matches.mailedAt))),
+          ),
+        ),
+      )
+      .orderBy(asc(alerts.id))
+      .limit(CANDIDATES_PER_QUERY);
+    const last = candidates.at(-1);
+    if (!last) break;
+    after = last.id;
+    const due = candidates
+      .filter((alert) => isDigestDue(alert, now, deps.config.TIMEZONE))
+      .map((alert) => alert.id);
+    for (let start = 0; start < due.length; start += ALERTS_PER_TRANSACTION) {
+      const chunk = due.slice(start, start + ALERTS_PER_TRANSACTION);
+      const batchKeys = await composeDigests(deps, chunk, now, totals);
+      for (const batchKey of batchKeys) await deliverBatch({ deps, batchKey, now });
+    }
+  }
+  return totals;
+}
+
+async function composeDigests(
+  deps: DigestDeps,
+  alertIds: string[],
+  now: Date,
+  totals: { digests: number; postings: number; leftOut: number },
+): Promise<string[]> {
+  return withTransaction(deps.db, async (tx) => {
+    // Another instance composing the same alerts holds them; they are its to finish.
+    const locked = await tx
+      .select()
+      .from(alerts)
+      .where(and(inArray(alerts.id, alertIds), eq(alerts.status, 'active')))
+      .for('update', { skipLocked: true });
+    const due = locked.filter((alert) => isDigestDue(alert, now, deps.config.TIMEZONE));
+    if (due.length === 0) return [];
+    const rows = await tx
+      .select({ match: matches, posting: postings })
+      .from(matches)
+      .innerJoin(postings, eq(postings.id, matches.postingId))
+      .where(
+        and(
+          inArray(
+            matches.alertId,
+            due.map((alert) => alert.id),
+          ),
+          isNull(matches.mailedAt),
+        ),
+      )
+      .orderBy(desc(postings.publishedAt), asc(postings.id));
+
+    const emails: QueuedEmail[] = [];
+    for (const alert of due) {
+      const mine = rows.filter((row) => row.match.alertId === alert.id);
+      const fresh = mine.filter(({ posting }) => isStillOpen(posting, now));
+      totals.leftOut += mine.length - fresh.length;
+      if (fresh.length === 0) continue;
+      const address = await deps.keyring.decrypt(alert.emailCiphertext);
+      emails.push(await composeDigest(deps, alert, address, fresh, now));
+      totals.digests++;
+      totals.postings += fresh.length;
+    }
+    if (rows.length > 0) {
+      await tx.execute(sql`
+        update ${matches} set mailed_at = ${now.toISOString()}::timestamptz
+        where (alert_id, posting_id) in (
+          select * from unnest(
+            ${`{${rows.map((row) => row.match.alertId).join(',')}}`}::uuid[],
+            ${toTextArray(rows.map((row) => row.match.postingId))}::text[]))`);
+    }
+    await tx
+      .update(alerts)
+      .set({ lastDigestAt: now })
+      .where(
+        inArray(
+          alerts.id,
+          due.map((alert) => alert.id),
+        ),
+      );
+    return enqueueEmails(tx, deps.keyring, emails, now);
+  });
+}
+
+/** A Postgres array literal of texts, each quoted, so that any posting id survives. */
+function toTextArray(values: string[]): string {
+  return `{${values.map((value) => `"${value.replace(/["\\]/g, (char) => `\\${char}`)}"`).join(',')}}`;
+}
+
+function isStillOpen(posting: PostingRow, now: Date): boolean {
+  if (posting.withdrawnAt) return false;
+  return !posting.deadline || posting.deadline.getTime() > now.getTime();
+}
+
+async function composeDigest(
+  deps: DigestDeps,
+  alert: AlertRow,
+  address: string,
+  rows: { match: MatchRow; posting: PostingRow }[],
+  now: Date,
+): Promise<QueuedEmail> {
+  const { locale } = alert;
+  const date = (value: Date) => formatDate(value, locale, deps.config.TIMEZONE);
+  const { headers, renewUrl, ...links } = await alertLinks(deps, alert);
+  const shown = rows.slice(0, maxPostingsPerDigest);
+  const props = {
+    locale,
+    label: alert.label,
+    total: rows.length,
+    postings: shown.map(({ match, posting }) => ({
+      title: posting.title,
+      ...(posting.employer ? { employer: posting.employer } : {}),
+      ...(locationOf(posting) ? { location: locationOf(posting) } : {}),
+      ...(posting.deadline ? { deadline: date(posting.deadline) } : {}),
+      url: posting.url,
+      reasons: describeReasons(match.reasons, locale),
+    })),
+    moreCount: rows.length - shown.length,
+    ...(alert.searchUrl ? { searchUrl: alert.searchUrl } : {}),
+    expires: date(alert.expiresAt),
+    ...(isRenewalDue(alert, now) ? { renewUrl } : {}),
+    ...links,
+  };
+  const { html, text } = await renderEmail(createElement(DigestEmail, props));
+  return {
+    to: address,
+    subject: digestSubject(props),
+    html,
+    text,
+    headers,
+    template: 'digest',
+    alertId: alert.id,
+  };
+}
+
+function locationOf(posting: PostingRow): string | undefined {
+  const codes = [...posting.municipalities, ...posting.regions];
+  return codes.length > 0 ? codes.join(', ') : undefined;
+}
