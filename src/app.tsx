@@ -9,6 +9,7 @@ import { alertPages } from './alerts/pages';
 import { sameSecret } from './crypto/compare';
 import { isDatabaseReady } from './db/readiness';
 import { outboxViewer } from './delivery/outbox-viewer';
+import { emailEventsApi } from './delivery/routes';
 import type { Deps } from './deps';
 import { AppError, RateLimited } from './errors';
 import { prefersJson, wantsHtml } from './http/body';
@@ -74,6 +75,7 @@ export function createApp(deps: Deps) {
   app.use('/alerts/*', limit);
   app.route('/v1/alerts', alertsApi(deps));
   app.route('/v1/postings', postingsApi(deps));
+  app.route('/v1/email-events', emailEventsApi(deps));
   app.route('/alerts', alertPages(deps));
   if (deps.outbox && config.NODE_ENV !== 'production') {
     app.route('/dev/outbox', outboxViewer(deps.outbox));

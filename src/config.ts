@@ -95,6 +95,7 @@ export const configSchema = z
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
     POSTINGS_WEBHOOK_SECRET: webhookSecret.optional(),
+    RESEND_WEBHOOK_SECRET: webhookSecret.optional(),
   })
   .transform((env) => ({
     ...env,

@@ -2,10 +2,10 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import type { Deps } from '../deps';
-import { AppError, detailsFromIssues, invalidInput } from '../errors';
+import { AppError } from '../errors';
+import { readSignedJson } from '../http/signed-json';
 import { postingsRequest, withdrawalsRequest } from './schemas';
 import { receivePostings, withdrawPostings } from './service';
-import { verifyWebhook } from './webhook';
 
 /** Webhook bodies may be large: up to 1,000 postings, at most 5 MB (SPEC.md §2, §5). */
 export const WEBHOOK_BODY_LIMIT = 5 * 1024 * 1024;
@@ -15,40 +15,13 @@ export const WEBHOOK_BODY_LIMIT = 5 * 1024 * 1024;
  * `POST /v1/postings/withdrawals`, both signed with POSTINGS_WEBHOOK_SECRET.
  */
 export function postingsApi(deps: Deps) {
-  const signedBody = async <T extends z.ZodType>(c: Context, schema: T) => {
-    const secret = deps.config.POSTINGS_WEBHOOK_SECRET;
-    if (!secret) {
-      throw new AppError(
-        'unavailable',
-        'The postings webhook is not configured: set POSTINGS_WEBHOOK_SECRET.',
-      );
-    }
-    const body = await c.req.text();
-    const deliveryId = await verifyWebhook({
-      secret,
-      headers: {
-        id: c.req.header('webhook-id'),
-        timestamp: c.req.header('webhook-timestamp'),
-        signature: c.req.header('webhook-signature'),
-      },
-      body,
+  const signedBody = <T extends z.ZodType>(c: Context, schema: T) =>
+    readSignedJson(c, {
+      secret: deps.config.POSTINGS_WEBHOOK_SECRET,
+      secretName: 'POSTINGS_WEBHOOK_SECRET',
+      schema,
       now: deps.clock.now(),
     });
-    let json: unknown;
-    try {
-      json = JSON.parse(body);
-    } catch {
-      throw new AppError('malformed_body', 'The body is not valid JSON.');
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) {
-      throw invalidInput(
-        'The delivery is not valid; nothing of it was stored.',
-        detailsFromIssues(parsed.error.issues),
-      );
-    }
-    return { deliveryId, input: parsed.data };
-  };
 
   return new Hono()
     .use(

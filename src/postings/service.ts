@@ -4,6 +4,7 @@ import type { Deps } from '../deps';
 import { matchPostings } from '../matching/matcher';
 import { analysePosting } from '../matching/posting';
 import { sampleTermStats } from '../matching/term-stats';
+import { bumpCounter } from '../operations/metrics';
 import { addDays } from '../time';
 import type { Posting, PostingsReceipt, WithdrawalsReceipt } from './schemas';
 
@@ -52,6 +53,8 @@ export async function receivePostings({
       updated: latest.length - fresh.size,
       matched: recorded,
     };
+    await bumpCounter(tx, 'postings_received_total', input.postings.length);
+    await bumpCounter(tx, 'matches_total', recorded);
     await recordAnswer(tx, input.deliveryId, receipt);
     return receipt;
   });
@@ -96,7 +99,7 @@ export async function withdrawPostings({
  * delivery with the same id waits on the row until this one commits. Answers the stored answer
  * when the id was processed before.
  */
-async function claimDelivery<T>(
+export async function claimDelivery<T>(
   tx: Tx,
   deliveryId: string,
   now: Date,
@@ -119,7 +122,7 @@ async function claimDelivery<T>(
   return { ...(first?.response as T), duplicate: true };
 }
 
-async function recordAnswer(tx: Tx, deliveryId: string, response: object) {
+export async function recordAnswer(tx: Tx, deliveryId: string, response: object) {
   await tx.execute(
     sql`update webhook_deliveries set response = ${JSON.stringify(response)}::jsonb
         where id = ${deliveryId}`,

@@ -1,0 +1,44 @@
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import { AppError, detailsFromIssues, invalidInput } from '../errors';
+import { verifyWebhook } from '../postings/webhook';
+
+/**
+ * The body of a webhook signed the Standard Webhooks way (the postings pipeline, the email
+ * provider): verified against `secret` (401 when forged or stale; 503 when the service has no
+ * secret configured), parsed as JSON (400) and validated with `schema` (422). Answers the
+ * delivery's `webhook-id`, for deduplication.
+ */
+export async function readSignedJson<T extends z.ZodType>(
+  c: Context,
+  options: { secret: string | undefined; secretName: string; schema: T; now: Date },
+): Promise<{ deliveryId: string; input: z.output<T> }> {
+  if (!options.secret) {
+    throw new AppError('unavailable', `This webhook is not configured: set ${options.secretName}.`);
+  }
+  const body = await c.req.text();
+  const deliveryId = await verifyWebhook({
+    secret: options.secret,
+    headers: {
+      id: c.req.header('webhook-id'),
+      timestamp: c.req.header('webhook-timestamp'),
+      signature: c.req.header('webhook-signature'),
+    },
+    body,
+    now: options.now,
+  });
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new AppError('malformed_body', 'The body is not valid JSON.');
+  }
+  const parsed = options.schema.safeParse(json);
+  if (!parsed.success) {
+    throw invalidInput(
+      'The delivery is not valid; nothing of it was stored.',
+      detailsFromIssues(parsed.error.issues),
+    );
+  }
+  return { deliveryId, input: parsed.data };
+}
