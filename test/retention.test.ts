@@ -1,13 +1,17 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { addressBlocks, alerts, rateEvents } from '../src/db/schema';
+import { sendReminders } from '../src/alerts/reminders';
+import { addressBlocks, alerts, matches, messages, postings, rateEvents } from '../src/db/schema';
+import { runDigests } from '../src/delivery/digests';
 import { runRetention } from '../src/retention/retention';
 import { postForm, postJson, subscribe, subscribeAndConfirm } from './helpers/alerts';
 import { createTestContext, type TestContext } from './helpers/context';
+import { jobPosting, postPostings, webhookEnv } from './helpers/postings';
 import { dumpAllRows, findInDatabase } from './helpers/scan';
 
 let ctx: TestContext;
 beforeAll(async () => {
-  ctx = await createTestContext({ env: { TRUST_PROXY: 'true' } });
+  ctx = await createTestContext({ env: { TRUST_PROXY: 'true', ...webhookEnv } });
 });
 beforeEach(() => ctx.reset());
 afterAll(() => ctx.close());
@@ -76,5 +80,65 @@ describe('retention (SPEC.md §1.2–1.4)', () => {
     ctx.clock.advance(23 * HOUR);
     expect((await retention()).rateEvents).toBe(1);
     expect(await ctx.database.db.select().from(rateEvents)).toHaveLength(0);
+  });
+
+  it('leaves no trace of an expired alert in any table or stored message after a full life', async () => {
+    const expiring = await subscribeAndConfirm(ctx);
+    const staying = await subscribeAndConfirm(ctx, { email: 'staying@example.org' });
+    await postPostings(ctx, [jobPosting(ctx), jobPosting(ctx)]);
+    ctx.clock.set(new Date('2026-03-03T05:00:00Z'));
+    expect((await runDigests({ deps: ctx.deps, now: ctx.clock.now() })).digests).toBe(2);
+    ctx.clock.set(new Date('2026-05-27T10:00:00Z'));
+    await postForm(ctx, '/alerts/manage/renew', { token: staying.manageToken });
+    expect((await sendReminders({ deps: ctx.deps, now: ctx.clock.now() })).reminded).toBe(1);
+    ctx.mailer.failing = true;
+    await postPostings(ctx, [jobPosting(ctx)]);
+    ctx.clock.set(new Date('2026-05-28T05:00:00Z'));
+    await runDigests({ deps: ctx.deps, now: ctx.clock.now() });
+    const [row] = await ctx.database.db.select().from(alerts).where(eq(alerts.id, expiring.id));
+    const traces = [
+      expiring.id,
+      row?.emailCiphertext ?? '',
+      row?.emailHash ?? '',
+      'maija.meikalainen@example.org',
+    ];
+    expect(
+      (await ctx.database.db.select().from(messages)).some(
+        (message) => message.alertId === expiring.id,
+      ),
+    ).toBe(true);
+
+    ctx.clock.set(new Date('2026-06-02T11:00:00Z'));
+    expect((await retention()).alerts).toBe(1);
+    for (const trace of traces) expect(await findInDatabase(ctx.database.db, trace)).toEqual([]);
+    for (const message of await ctx.database.db.select().from(messages)) {
+      const payload = message.payload ? await ctx.keyring.decrypt(message.payload) : '';
+      for (const trace of traces) expect(payload).not.toContain(trace);
+    }
+    expect(await alertIds()).toEqual([staying.id]);
+  });
+
+  it('deletes postings past their deadline once no digest waits for them, and all after 60 days', async () => {
+    await subscribeAndConfirm(ctx);
+    const closing = jobPosting(ctx, { deadline: '2026-03-02T20:00:00Z' });
+    const open = jobPosting(ctx);
+    await postPostings(ctx, [closing, open]);
+    ctx.clock.set(new Date('2026-03-02T21:00:00Z'));
+    expect((await retention()).postings).toBe(0);
+    ctx.clock.set(new Date('2026-03-03T05:00:00Z'));
+    await runDigests({ deps: ctx.deps, now: ctx.clock.now() });
+    expect((await retention()).postings).toBe(1);
+    expect((await ctx.database.db.select().from(postings)).map((row) => row.id)).toEqual([open.id]);
+    ctx.clock.set(new Date('2026-05-02T10:00:00Z'));
+    expect((await retention()).postings).toBe(1);
+    expect(await ctx.database.db.select().from(matches)).toHaveLength(0);
+  });
+
+  it('forgets processed webhook ids after 7 days', async () => {
+    await postPostings(ctx, [jobPosting(ctx)], { id: 'msg_old' });
+    ctx.clock.advance(7 * 24 * HOUR - 1);
+    expect((await retention()).webhookDeliveries).toBe(0);
+    ctx.clock.advance(1);
+    expect((await retention()).webhookDeliveries).toBe(1);
   });
 });

@@ -1,7 +1,18 @@
-import { and, inArray, lte, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lte, notExists, or, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import { addressBlocks, alerts, messages, rateCounters, rateEvents } from '../db/schema';
+import { withTransaction } from '../db/database';
+import {
+  addressBlocks,
+  alerts,
+  matches,
+  messages,
+  postings,
+  rateCounters,
+  rateEvents,
+  webhookDeliveries,
+} from '../db/schema';
 import type { Deps } from '../deps';
+import { DELIVERY_RETENTION_DAYS } from '../postings/service';
 import { addDays, addHours } from '../time';
 
 /** Rows per delete statement: small enough that no statement holds its locks for long. */
@@ -34,11 +45,52 @@ async function deleteInBatches(
   }
 }
 
+/** A posting is kept at most this long after it was received, whatever its deadline. */
+export const POSTING_MAX_AGE_DAYS = 60;
+
+/**
+ * Deletes postings past their deadline that no digest is still waiting for, and every posting
+ * received more than 60 days ago, with their matches, in batches.
+ */
+async function purgePostings(db: Deps['db'], now: Date, batchSize: number): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const doomed = await db
+      .select({ id: postings.id })
+      .from(postings)
+      .where(
+        or(
+          lte(postings.receivedAt, addDays(now, -POSTING_MAX_AGE_DAYS)),
+          and(
+            lte(postings.deadline, now),
+            notExists(
+              db
+                .select({ one: sql`1` })
+                .from(matches)
+                .where(and(eq(matches.postingId, postings.id), isNull(matches.mailedAt))),
+            ),
+          ),
+        ),
+      )
+      .limit(batchSize);
+    if (doomed.length === 0) return total;
+    const ids = doomed.map((row) => row.id);
+    await withTransaction(db, async (tx) => {
+      await tx.delete(matches).where(inArray(matches.postingId, ids));
+      await tx.delete(postings).where(inArray(postings.id, ids));
+    });
+    total += ids.length;
+    if (ids.length < batchSize) return total;
+  }
+}
+
 /**
  * The retention rules of SPEC.md §1: an alert is deleted at its expiry (three months after
  * confirmation or renewal; for a pending alert, PENDING_TTL_HOURS after subscribing), with its
  * address, tokens, matches and messages; rate-limit records and not-me blocks when they lapse;
- * sent or failed messages (already without payload) after a week.
+ * sent or failed messages (already without payload) after a week; postings past their deadline
+ * once no digest waits for them (at the latest 60 days after they arrived); processed webhook ids
+ * after 7 days.
  */
 export async function runRetention({
   deps,
@@ -72,6 +124,15 @@ export async function runRetention({
       addressBlocks.emailHash,
       addressBlocks.blockedUntil,
       now,
+      batchSize,
+    ),
+    postings: await purgePostings(db, now, batchSize),
+    webhookDeliveries: await deleteInBatches(
+      db,
+      webhookDeliveries,
+      webhookDeliveries.id,
+      webhookDeliveries.receivedAt,
+      addDays(now, -DELIVERY_RETENTION_DAYS),
       batchSize,
     ),
     messages: await deleteInBatches(
