@@ -115,6 +115,36 @@ describe('the messages outbox', () => {
     expect(mailer.calls).toHaveLength(1);
   });
 
+  it('sends the emails of a refused batch one by one, so that only the bad address fails', async () => {
+    const [key] = await enqueue(3);
+    const refused: SendResult = { ok: false, retryable: false, reason: 'validation_error' };
+    const mailer = {
+      calls: [] as MailBatch[],
+      async send(batch: MailBatch): Promise<SendResult> {
+        mailer.calls.push(batch);
+        if (batch.emails.length > 1 || batch.emails[0]?.to === 'reader1@example.org')
+          return refused;
+        return { ok: true, providerIds: ['one'] };
+      },
+    };
+    const deps = { ...ctx.deps, mailer };
+    expect(await deliverDue({ deps, now: ctx.clock.now() })).toMatchObject({
+      sent: 2,
+      failed: 1,
+      retry: 1,
+    });
+    expect(mailer.calls).toHaveLength(4);
+    const singleKeys = mailer.calls.slice(1).map((call) => call.idempotencyKey);
+    expect(singleKeys.every((single) => single.startsWith(`${key}.`))).toBe(true);
+    expect(new Set(singleKeys).size).toBe(3);
+    const rows = await ctx.database.db.select().from(messages);
+    const failed = rows.filter((row) => row.status === 'failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]?.lastError).toBe('validation_error');
+    expect(await deliverDue({ deps, now: ctx.clock.now() })).toMatchObject({ sent: 0, failed: 0 });
+    expect(mailer.calls).toHaveLength(4);
+  });
+
   it('gives up on a provider that stays down before its idempotency key is forgotten', async () => {
     await enqueue(1);
     const down: SendResult = { ok: false, retryable: true, reason: 'server_error' };

@@ -133,6 +133,25 @@ export async function deliverBatch({
     return 'sent';
   }
 
+  if (!result.retryable && claimed.length > 1) {
+    // The provider validates a batch as a whole: one refused address refuses all of it. Each
+    // email then goes on its own, under a key of its own, so that only the bad one fails.
+    await withTransaction(deps.db, async (tx) => {
+      for (const row of claimed) {
+        await tx
+          .update(messages)
+          .set({ batchKey: `${batchKey}.${row.id}`, leaseUntil: null, lastError: result.reason })
+          .where(eq(messages.id, row.id));
+      }
+    });
+    deps.log.warn('email batch refused; sending its emails one by one', {
+      template: claimed[0]?.template,
+      emails: claimed.length,
+      reason: result.reason,
+    });
+    return 'retry';
+  }
+
   const createdAt = claimed[0]?.createdAt ?? now;
   const giveUp =
     !result.retryable ||
