@@ -11,6 +11,7 @@ const postgres = process.env.TEST_DATABASE_URL
           name: 'postgres',
           include: ['test/**/*.test.{ts,tsx}'],
           exclude: ['test/e2e/**'],
+          // test/crash kills processes mid-write: only a real Postgres server survives that.
           globalSetup: ['test/setup/postgres-template.ts'],
           setupFiles: ['test/setup/log-privacy.ts'],
           env: { TEST_ENGINE: 'postgres' },

@@ -52,6 +52,16 @@ describe('parseConfig', () => {
     expect(config.PUBLIC_BASE_URL).toBe('https://vahti.example.org');
   });
 
+  it('refuses a MAIL_FROM that is no address, and a localhost sender with Resend', () => {
+    expect(() => parseConfig({ MAIL_FROM: 'Vahti <nobody>' })).toThrow(/MAIL_FROM/);
+    expect(() => parseConfig({ MAIL_FROM: 'a@b\r\nBcc: x@y' })).toThrow(/MAIL_FROM/);
+    expect(() => parseConfig({ RESEND_API_KEY: 're_123' })).toThrow(/MAIL_FROM/);
+    expect(
+      parseConfig({ RESEND_API_KEY: 're_123', MAIL_FROM: 'Työpaikkavahti <vahti@example.org>' })
+        .MAIL_FROM,
+    ).toBe('Työpaikkavahti <vahti@example.org>');
+  });
+
   it('keeps only the origin of each ALLOWED_ORIGINS entry, as browsers send it', () => {
     const config = parseConfig({
       ALLOWED_ORIGINS: 'https://jobs.example.org/, https://x.example/haku',

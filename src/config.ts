@@ -54,7 +54,13 @@ export const configSchema = z
     EMAIL_HASH_KEY: keyList.optional(),
     KEYS_FILE: z.string().min(1).default('var/keys.json'),
     OUTBOX_DIR: z.string().min(1).default('var/outbox'),
-    MAIL_FROM: z.string().min(3).default('Työpaikkavahti <vahti@localhost>'),
+    MAIL_FROM: z
+      .string()
+      .regex(
+        /^(?:[^<>\r\n]+ <[^@\s<>]+@[^@\s<>]+>|[^@\s<>]+@[^@\s<>]+)$/,
+        'must be an address or "Name <address>"',
+      )
+      .default('Työpaikkavahti <vahti@localhost>'),
     RESEND_API_KEY: z.string().min(1).optional(),
     RESEND_BASE_URL: z
       .url({ protocol: /^https?$/ })
@@ -108,6 +114,13 @@ export const configSchema = z
         code: 'custom',
         path: [env.EMAIL_ENCRYPTION_KEY ? 'EMAIL_HASH_KEY' : 'EMAIL_ENCRYPTION_KEY'],
         message: 'set both EMAIL_ENCRYPTION_KEY and EMAIL_HASH_KEY, or neither',
+      });
+    }
+    if (env.RESEND_API_KEY && /@localhost>?$/.test(env.MAIL_FROM)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MAIL_FROM'],
+        message: 'must be an address on a domain verified at Resend when RESEND_API_KEY is set',
       });
     }
     if (env.NODE_ENV === 'production' && keys === 0) {

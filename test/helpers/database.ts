@@ -13,6 +13,8 @@ const run = promisify(execFile);
 export interface TestDatabase {
   db: Db;
   engine: 'pglite' | 'postgres';
+  /** the connection URL, on Postgres, for processes of their own */
+  url?: string;
   /** the database as a dump tool sees it: PGlite's data directory, or pg_dump's output */
   rawDump(): Promise<Buffer>;
   close(): Promise<void>;
@@ -34,6 +36,7 @@ export async function openTestDatabase(): Promise<TestDatabase> {
     return {
       db: database.db,
       engine: 'postgres',
+      url,
       rawDump: async () =>
         (
           await run('pg_dump', ['--no-owner', '--dbname', url], {
