@@ -12,9 +12,12 @@ interface LocalParts {
 
 const weekdays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
-function localParts(instant: Date, timeZone: string): LocalParts & { minutes: number } {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
+const partFormats = new Map<string, Intl.DateTimeFormat>();
+
+function partFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = partFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
       timeZone,
       year: 'numeric',
       month: 'numeric',
@@ -23,7 +26,15 @@ function localParts(instant: Date, timeZone: string): LocalParts & { minutes: nu
       hour: 'numeric',
       minute: 'numeric',
       hourCycle: 'h23',
-    })
+    });
+    partFormats.set(timeZone, format);
+  }
+  return format;
+}
+
+function localParts(instant: Date, timeZone: string): LocalParts & { minutes: number } {
+  const parts = Object.fromEntries(
+    partFormat(timeZone)
       .formatToParts(instant)
       .map((part) => [part.type, part.value]),
   );
