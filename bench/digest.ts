@@ -7,12 +7,13 @@
  * number of digest emails alone, without the database or the provider: how much of the job's
  * time rendering takes. Prints one JSON line.
  */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { createElement } from 'react';
 import DigestEmail from '../emails/digest';
-import { renderEmail } from '../emails/render';
+import { renderTemplate } from '../emails/render';
 import { parseConfig } from '../src/config';
 import { createKeyring } from '../src/crypto/keyring';
 import type { Db } from '../src/db/database';
@@ -24,7 +25,6 @@ import { createResendMailer } from '../src/delivery/resend';
 import type { Deps } from '../src/deps';
 import { migrationsFolder } from '../src/entry/database';
 import { createJsonLog } from '../src/log';
-import { startFakeResend } from '../test/helpers/fake-resend';
 import { databaseUrl } from '../test/helpers/postgres-url';
 
 const { values } = parseArgs({
@@ -68,7 +68,13 @@ const keyring = await createKeyring({
   hashKeys: config.EMAIL_HASH_KEY ?? [],
 });
 const database = await openDatabase();
-const fake = await startFakeResend();
+/** The fake provider runs in a process of its own, so that its work is not counted as ours. */
+const provider = spawn(process.execPath, ['--import', 'tsx', 'bench/fake-resend-process.ts'], {
+  stdio: ['pipe', 'pipe', 'inherit'],
+});
+const providerLines = createInterface({ input: provider.stdout })[Symbol.asyncIterator]();
+const nextLine = async () => JSON.parse(String((await providerLines.next()).value));
+const fake: { url: string; apiKey: string } = await nextLine();
 const log = createJsonLog(() => {}, { level: 'silent' });
 
 progress(`storing ${count} alerts with their matches`);
@@ -150,14 +156,15 @@ progress('running the digests job');
 const started = performance.now();
 const result = await runDigests({ deps, now });
 const seconds = (performance.now() - started) / 1000;
-const recipients = new Set(fake.delivered.flatMap((email) => email.to));
-if (result.digests !== count || fake.delivered.length !== count || recipients.size !== count) {
+provider.stdin.write('report\n');
+const report: { delivered: number; recipients: number; requests: number } = await nextLine();
+if (result.digests !== count || report.delivered !== count || report.recipients !== count) {
   throw new Error(
-    `expected ${count} digests, got ${result.digests} composed, ${fake.delivered.length} delivered`,
+    `expected ${count} digests, got ${result.digests} composed, ${report.delivered} delivered`,
   );
 }
 
-progress('baseline: rendering the same number of digests alone');
+progress('baseline: rendering the same number of digests alone, as the job renders them');
 const sample = {
   locale: 'fi' as const,
   label: 'Ohjelmistokehittäjä, Helsinki',
@@ -177,7 +184,9 @@ const sample = {
   unsubscribeUrl: 'https://vahti.example.org/alerts/unsubscribe?token=y',
 };
 const renderStarted = performance.now();
-for (let n = 0; n < count; n++) await renderEmail(createElement(DigestEmail, sample));
+for (let n = 0; n < count; n++) {
+  await renderTemplate(DigestEmail, { ...sample, label: `${sample.label} ${n}` });
+}
 const renderSeconds = (performance.now() - renderStarted) / 1000;
 
 console.log(
@@ -188,10 +197,11 @@ console.log(
     postingsMailed: result.postings,
     seconds: Math.round(seconds * 10) / 10,
     emailsPerSecond: Math.round(count / seconds),
-    providerRequests: fake.requests,
+    providerRequests: report.requests,
     baselineRenderOnlyPerSecond: Math.round(count / renderSeconds),
     renderShare: Math.round((renderSeconds / seconds) * 100) / 100,
   }),
 );
-await fake.close();
+provider.stdin.end();
+provider.kill();
 await database.close();

@@ -1,8 +1,8 @@
-import { createElement, type ReactElement } from 'react';
+import type { ReactElement } from 'react';
 import ConfirmationEmail, { confirmationSubject } from '../../emails/confirmation';
 import ManageLinksEmail, { manageLinksSubject } from '../../emails/manage-links';
 import ReminderEmail, { reminderSubject } from '../../emails/reminder';
-import { renderEmail } from '../../emails/render';
+import { renderTemplate } from '../../emails/render';
 import type { Locale } from '../db/schema';
 import type { QueuedEmail } from '../delivery/outbox';
 import type { Deps } from '../deps';
@@ -16,17 +16,15 @@ export function linkTo(deps: Pick<Deps, 'config'>, path: string, token: string):
   return `${deps.config.PUBLIC_BASE_URL}${path}?token=${encodeURIComponent(token)}`;
 }
 
-async function compose(
-  message: {
-    to: string;
-    subject: string;
-    template: string;
-    alertId?: string;
-    headers?: Record<string, string>;
-  },
-  element: ReactElement,
+type Message = Omit<QueuedEmail, 'html' | 'text'>;
+
+/** An email with its HTML and text rendered from a template (cached per shape of its props). */
+export async function compose<P extends object>(
+  message: Message,
+  Template: (props: P) => ReactElement,
+  props: P,
 ): Promise<QueuedEmail> {
-  const { html, text } = await renderEmail(element);
+  const { html, text } = await renderTemplate(Template, props);
   return { ...message, html, text };
 }
 
@@ -47,7 +45,8 @@ export async function composeConfirmationEmail(
   };
   return compose(
     { to: email, subject: confirmationSubject(props), template: 'confirmation', alertId: alert.id },
-    createElement(ConfirmationEmail, props),
+    ConfirmationEmail,
+    props,
   );
 }
 
@@ -77,7 +76,8 @@ export async function composeManageLinksEmail(
   };
   return compose(
     { to: email, subject: manageLinksSubject(props), template: 'manage-links' },
-    createElement(ManageLinksEmail, props),
+    ManageLinksEmail,
+    props,
   );
 }
 
@@ -124,6 +124,7 @@ export async function composeReminderEmail(
       alertId: alert.id,
       headers,
     },
-    createElement(ReminderEmail, props),
+    ReminderEmail,
+    props,
   );
 }

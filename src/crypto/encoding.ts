@@ -1,6 +1,9 @@
 export function toBase64Url(bytes: Uint8Array): string {
+  // Chunks of bytes at a time: queued email payloads run to tens of kilobytes.
   let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
+  for (let start = 0; start < bytes.length; start += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(start, start + 0x8000));
+  }
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 

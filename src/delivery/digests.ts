@@ -1,15 +1,13 @@
 import { and, asc, desc, eq, exists, gt, inArray, isNull, sql } from 'drizzle-orm';
-import { createElement } from 'react';
 import DigestEmail, { digestSubject, maxPostingsPerDigest } from '../../emails/digest';
-import { renderEmail } from '../../emails/render';
-import { alertLinks } from '../alerts/emails';
+import { alertLinks, compose } from '../alerts/emails';
 import { isRenewalDue } from '../alerts/manage';
 import type { AlertRow } from '../alerts/tokens';
 import { withTransaction } from '../db/database';
 import { alerts, matches, postings } from '../db/schema';
 import type { Deps } from '../deps';
 import { formatDate } from '../http/strings';
-import { deliverBatch, enqueueEmails, type QueuedEmail } from './outbox';
+import { deliverBatch, enqueueEmails, type QueuedEmail, textArray } from './outbox';
 import { describeReasons } from './reasons';
 import { isDigestDue } from './schedule';
 
@@ -126,7 +124,7 @@ async function composeDigests(
         where (alert_id, posting_id) in (
           select * from unnest(
             ${`{${rows.map((row) => row.match.alertId).join(',')}}`}::uuid[],
-            ${toTextArray(rows.map((row) => row.match.postingId))}::text[]))`);
+            ${textArray(rows.map((row) => row.match.postingId))}::text[]))`);
     }
     await tx
       .update(alerts)
@@ -139,11 +137,6 @@ async function composeDigests(
       );
     return enqueueEmails(tx, deps.keyring, emails, now);
   });
-}
-
-/** A Postgres array literal of texts, each quoted, so that any posting id survives. */
-function toTextArray(values: string[]): string {
-  return `{${values.map((value) => `"${value.replace(/["\\]/g, (char) => `\\${char}`)}"`).join(',')}}`;
 }
 
 function isStillOpen(posting: PostingRow, now: Date): boolean {
@@ -180,16 +173,11 @@ async function composeDigest(
     ...(isRenewalDue(alert, now) ? { renewUrl } : {}),
     ...links,
   };
-  const { html, text } = await renderEmail(createElement(DigestEmail, props));
-  return {
-    to: address,
-    subject: digestSubject(props),
-    html,
-    text,
-    headers,
-    template: 'digest',
-    alertId: alert.id,
-  };
+  return compose(
+    { to: address, subject: digestSubject(props), headers, template: 'digest', alertId: alert.id },
+    DigestEmail,
+    props,
+  );
 }
 
 function locationOf(posting: PostingRow): string | undefined {

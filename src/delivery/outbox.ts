@@ -116,19 +116,13 @@ export async function deliverBatch({
   if (result.ok) {
     await withTransaction(deps.db, async (tx) => {
       await countByTemplate(tx, 'emails_sent_total', claimed);
-      for (const [index, id] of ids.entries()) {
-        await tx
-          .update(messages)
-          .set({
-            status: 'sent',
-            sentAt: now,
-            payload: null,
-            attempts,
-            leaseUntil: null,
-            providerId: result.providerIds[index] ?? null,
-          })
-          .where(eq(messages.id, id));
-      }
+      // One statement for the whole batch, each message with its provider id.
+      await tx.execute(sql`
+        update ${messages} set status = 'sent', sent_at = ${now.toISOString()}::timestamptz,
+          payload = null, attempts = ${attempts}, lease_until = null, provider_id = sent.provider_id
+        from unnest(${`{${ids.join(',')}}`}::uuid[], ${textArray(result.providerIds)}::text[])
+          as sent(id, provider_id)
+        where ${messages.id} = sent.id`);
     });
     return 'sent';
   }
@@ -239,4 +233,9 @@ export async function deliverDue({
     }
   }
   return counts;
+}
+
+/** A Postgres array literal of texts, each quoted, so that any value survives. */
+export function textArray(values: string[]): string {
+  return `{${values.map((value) => `"${value.replace(/["\\]/g, (char) => `\\${char}`)}"`).join(',')}}`;
 }

@@ -26,7 +26,12 @@ describe('npm run job -- <name>', () => {
   it('runs every job once against the configured database and exits 0', async () => {
     const { stdout } = await job('all');
     const done = stdout.split('\n').filter((line) => line.includes('"msg":"job done"'));
-    expect(done.map((line) => JSON.parse(line).job)).toEqual(['deliver', 'reminders', 'retention']);
+    expect(done.map((line) => JSON.parse(line).job)).toEqual([
+      'deliver',
+      'digests',
+      'reminders',
+      'retention',
+    ]);
   }, 30_000);
 
   it('refuses an unknown job name with exit status 2', async () => {
