@@ -1,10 +1,11 @@
 /**
- * `npm run bench:retention -- --alerts 1000000 [--database-url postgres://…] [--batch 5000]`
+ * `npm run bench:retention -- --alerts 1000000 [--database-url postgres://…] [--batch 5000]
+ * [--rate 50]`
  *
- * Fills a fresh Postgres database with expired alerts (each with its four link-token hashes),
- * then deletes them with the retention job while subscribe requests keep coming through the app
- * in the same process. The baseline is the same subscribe load measured first, with no purge
- * running. Prints one JSON line.
+ * Fills a fresh Postgres database with expired alerts (each with its four link-token hashes and
+ * two matcher anchors), then deletes them with the retention job while subscribe requests keep
+ * coming through the app in the same process at a steady rate (default 50 a second). The
+ * baseline is the same subscribe load measured first, with no purge running. Prints one JSON line.
  */
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
@@ -25,12 +26,12 @@ const { values } = parseArgs({
     alerts: { type: 'string', default: '1000000' },
     'database-url': { type: 'string' },
     batch: { type: 'string', default: String(RETENTION_BATCH) },
-    concurrency: { type: 'string', default: '8' },
+    rate: { type: 'string', default: '50' },
   },
 });
 const alertCount = Number(values.alerts);
 const batchSize = Number(values.batch);
-const concurrency = Number(values.concurrency);
+const rate = Number(values.rate);
 const adminUrl =
   values['database-url'] ?? process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
 if (!adminUrl)
@@ -43,7 +44,7 @@ await admin.unsafe(`drop database if exists ${name} with (force)`);
 await admin.unsafe(`create database ${name}`);
 const url = databaseUrl(adminUrl, name);
 await migratePostgres(url, migrationsFolder);
-const database = openPostgres(url, { max: concurrency + 2 });
+const database = openPostgres(url, { max: 10 });
 
 const now = new Date();
 const nowIso = now.toISOString();
@@ -64,9 +65,13 @@ for (let start = 0; start < alertCount; start += chunk) {
       from generate_series(${start + 1}::int, ${end}::int) as i
       returning id
     )
-    insert into alert_tokens (token_hash, alert_id, purpose, created_at)
-    select md5(created.id::text || purpose), created.id, purpose, ${nowIso}::timestamptz
-    from created, unnest(array['confirm', 'not_me', 'manage', 'unsubscribe']) as purpose`);
+    , tokens as (
+      insert into alert_tokens (token_hash, alert_id, purpose, created_at)
+      select md5(created.id::text || purpose), created.id, purpose, ${nowIso}::timestamptz
+      from created, unnest(array['confirm', 'not_me', 'manage', 'unsubscribe']) as purpose
+    )
+    insert into alert_anchors (term, alert_id, filter)
+    select term, created.id, '{}'::text[] from created, unnest(array['kehittäj', 'm:091']) as term`);
   progress(`  ${end}`);
 }
 await database.db.execute(sql`analyze`);
@@ -94,16 +99,24 @@ const deps: Deps = {
 const app = createApp(deps);
 
 let sequence = 0;
-/** Subscribes from `concurrency` clients until `done()` says stop; answers latencies in ms. */
+/**
+ * Subscribes at a steady `rate` per second (an open loop: a slow answer does not slow the
+ * arrivals) until `done()` says stop; answers latencies in ms.
+ */
 async function subscribeLoad(done: () => boolean) {
   const latencies: number[] = [];
   let errors = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (!done()) {
-        const n = sequence++;
-        const started = performance.now();
-        const response = await app.request('/v1/alerts', {
+  const inFlight: Promise<void>[] = [];
+  const started = performance.now();
+  for (let sent = 0; !done(); sent++) {
+    const due = started + (sent * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const n = sequence++;
+    const sentAt = performance.now();
+    inFlight.push(
+      Promise.resolve(
+        app.request('/v1/alerts', {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({
@@ -111,12 +124,14 @@ async function subscribeLoad(done: () => boolean) {
             criteria: { keywords: 'sairaanhoitaja', municipalities: ['837'] },
             acceptTerms: true,
           }),
-        });
-        latencies.push(performance.now() - started);
+        }),
+      ).then((response) => {
+        latencies.push(performance.now() - sentAt);
         if (response.status !== 202) errors++;
-      }
-    }),
-  );
+      }),
+    );
+  }
+  await Promise.all(inFlight);
   latencies.sort((a, b) => a - b);
   const at = (q: number) =>
     Math.round((latencies[Math.floor(q * (latencies.length - 1))] ?? 0) * 10) / 10;
@@ -149,12 +164,14 @@ console.log(
     server: (await admin`show server_version`)[0]?.server_version,
     alerts: alertCount,
     tokenRows: alertCount * 4,
+    anchorRows: alertCount * 2,
     batchSize,
     fillSeconds: Math.round(fillSeconds * 10) / 10,
     purgeSeconds: Math.round(purgeSeconds * 10) / 10,
     deletedAlerts: purge.alerts,
     alertsPerSecond: Math.round(purge.alerts / purgeSeconds),
     expiredLeft: left?.n ?? -1,
+    subscribeRatePerSecond: rate,
     subscribeBaseline: baseline,
     subscribeDuringPurge: during,
   }),
