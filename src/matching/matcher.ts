@@ -4,6 +4,7 @@ import { indexUncompiledAlerts } from './anchors';
 import type { Expression } from './compile';
 import { evaluate, type MatchReasons } from './evaluate';
 import type { AnalysedPosting } from './posting';
+import { EVERYONE, NONE, PostingSets } from './posting-sets';
 
 /** One (alert, posting) pair that matched, with why. */
 export interface FoundMatch {
@@ -28,45 +29,67 @@ export type MatchableAlert = {
 };
 
 /**
- * Finds every active alert a batch of postings matches, through the anchor index, in two
- * statements. The first joins the batch's distinct terms to `alert_anchors`; an (alert, posting)
- * pair is a candidate when the posting holds the anchor and one of the anchor's filter terms. The
- * second reads the compiled criteria of the candidate alerts that are active, and locks them as a
- * foreign key check would (a concurrent delete of one waits for this transaction, then deletes
- * its matches: see `matches` in schema.ts); each candidate pair is verified with the same
- * `evaluate` the oracle uses. Complete because every posting an alert matches holds one of its
- * anchors and one of its filter terms (compile.ts).
+ * Finds every active alert a batch of postings matches, through the anchor index. The batch's
+ * distinct terms are joined to `alert_anchors`; an (alert, posting) pair is a candidate when the
+ * posting holds the anchor and one of the anchor's filter terms. Then the compiled criteria of
+ * the candidate alerts that are active are read, and each candidate pair is verified with the
+ * same `evaluate` the oracle uses. Complete because every posting an alert matches holds one of
+ * its anchors and one of its filter terms (compile.ts).
  *
- * `onFound` receives the matches as each chunk of candidates is verified, so that they can be
+ * `onFound` receives the matches chunk by chunk, as they are verified, so that they can be
  * recorded while the next chunk is.
- *
- * Both statements look rows up with `= any(array)`: Postgres then probes the primary keys, where
- * `in (select …)` over a set-returning function made it scan and hash the whole table.
  */
 export async function findMatches(
   db: Queryable,
   postings: AnalysedPosting[],
   onFound?: (found: FoundMatch[]) => void,
 ): Promise<MatchOutcome> {
+  const batch = termsOfBatch(postings);
+  if (batch.terms.size === 0) return { found: [], candidates: 0 };
+  const candidates = await findCandidates(db, batch);
+  if (candidates.alerts.size === 0) return { found: [], candidates: 0 };
+  return verifyCandidates(db, postings, candidates, onFound);
+}
+
+/** The distinct terms of a batch, each with the set of postings holding it. */
+interface BatchTerms {
+  sets: PostingSets;
+  terms: Map<string, number>;
+}
+
+function termsOfBatch(postings: AnalysedPosting[]): BatchTerms {
   const sets = new PostingSets(postings.length);
-  const termSets = new Map<string, number>();
+  const terms = new Map<string, number>();
   postings.forEach((posting, index) => {
     for (const term of posting.terms.keys()) {
-      let set = termSets.get(term);
+      let set = terms.get(term);
       if (set === undefined) {
         set = sets.add();
-        termSets.set(term, set);
+        terms.set(term, set);
       }
       sets.put(set, index);
     }
   });
-  if (termSets.size === 0) return { found: [], candidates: 0 };
+  return { sets, terms };
+}
 
-  // Anchors are read in chunks of terms, each asked for before the last one is filtered, so that
-  // Postgres looks up the next chunk on the other core meanwhile. The filter comes as one string:
-  // splitting it is cheaper than parsing an array literal.
-  const terms = [...termSets.keys()];
-  const readAnchors = (start: number) =>
+/** Candidate alerts, each with the set of postings it is a candidate for. */
+interface Candidates {
+  sets: PostingSets;
+  alerts: Map<string, number>;
+}
+
+/**
+ * Looks the batch's terms up in `alert_anchors` and keeps the anchors whose filter a posting
+ * holding the anchor also holds. Anchors are read in chunks of terms, each asked for before the
+ * last one is filtered, so that Postgres looks up the next chunk on the other core meanwhile.
+ * `= any(array(…))` makes Postgres probe the primary key; `in (select …)` over a set-returning
+ * function made it scan and hash all the anchors.
+ */
+async function findCandidates(db: Queryable, batch: BatchTerms): Promise<Candidates> {
+  const terms = [...batch.terms.keys()];
+  // The filter comes as one string: splitting it is cheaper than parsing an array literal.
+  const read = (start: number) =>
     handled(
       queryRows<{ term: string; alertId: string; filter: string }>(
         db,
@@ -77,38 +100,49 @@ export async function findMatches(
     );
   // Thousands of anchors share a filter (a municipality, a job title): each is resolved once,
   // into the set of postings holding one of its terms (NONE when no posting does).
-  const filterSets = new Map<string, number>();
-  const candidates = new PostingSets(postings.length);
-  const candidateSets = new Map<string, number>();
-  let nextAnchors = readAnchors(0);
+  const filters = new Map<string, number>();
+  const candidates: Candidates = { sets: new PostingSets(batch.sets.postings), alerts: new Map() };
+  let next = read(0);
   for (let start = 0; start < terms.length; start += TERM_CHUNK) {
-    const anchors = await nextAnchors;
-    if (start + TERM_CHUNK < terms.length) nextAnchors = readAnchors(start + TERM_CHUNK);
+    const anchors = await next;
+    if (start + TERM_CHUNK < terms.length) next = read(start + TERM_CHUNK);
     for (const anchor of anchors) {
-      const held = termSets.get(anchor.term);
+      const held = batch.terms.get(anchor.term);
       if (held === undefined) continue;
       let filter = EVERYONE;
       if (anchor.filter !== '') {
-        filter = filterSets.get(anchor.filter) ?? NONE;
-        if (!filterSets.has(anchor.filter)) {
-          filter = sets.union(anchor.filter.split(' ').map((term) => termSets.get(term)));
-          filterSets.set(anchor.filter, filter);
+        filter = filters.get(anchor.filter) ?? NONE;
+        if (!filters.has(anchor.filter)) {
+          filter = batch.sets.union(anchor.filter.split(' ').map((term) => batch.terms.get(term)));
+          filters.set(anchor.filter, filter);
         }
-        if (filter === NONE || !sets.overlap(held, filter)) continue;
+        if (filter === NONE || !batch.sets.overlap(held, filter)) continue;
       }
-      let candidate = candidateSets.get(anchor.alertId);
+      let candidate = candidates.alerts.get(anchor.alertId);
       if (candidate === undefined) {
-        candidate = candidates.add();
-        candidateSets.set(anchor.alertId, candidate);
+        candidate = candidates.sets.add();
+        candidates.alerts.set(anchor.alertId, candidate);
       }
-      candidates.addIntersection(candidate, sets, held, filter);
+      candidates.sets.addIntersection(candidate, batch.sets, held, filter);
     }
   }
-  if (candidateSets.size === 0) return { found: [], candidates: 0 };
+  return candidates;
+}
 
-  // The candidates' criteria are read in chunks, each asked for before the last one is verified:
-  // Postgres reads it (and records the matches `onFound` was given) on the other core meanwhile.
-  const alertIds = [...candidateSets.keys()];
+/**
+ * Reads the criteria of the candidate alerts that are active and verifies each candidate pair.
+ * The criteria are read in chunks, each asked for before the last one is verified: Postgres
+ * reads it (and records the matches `onFound` was given) on the other core meanwhile. The read
+ * locks the alerts as a foreign key check would: a concurrent delete of one waits for this
+ * transaction, then deletes its matches (see `matches` in schema.ts).
+ */
+async function verifyCandidates(
+  db: Queryable,
+  postings: AnalysedPosting[],
+  candidates: Candidates,
+  onFound?: (found: FoundMatch[]) => void,
+): Promise<MatchOutcome> {
+  const alertIds = [...candidates.alerts.keys()];
   const read = (start: number) =>
     handled(
       queryRows<MatchableAlert>(
@@ -130,9 +164,9 @@ export async function findMatches(
     const chunk: FoundMatch[] = [];
     for (const alert of alerts) {
       const confirmedMs = Number(alert.confirmedMs);
-      const candidate = candidateSets.get(alert.id);
+      const candidate = candidates.alerts.get(alert.id);
       if (candidate === undefined) continue;
-      candidates.forEachMember(candidate, (index) => {
+      candidates.sets.forEachMember(candidate, (index) => {
         const posting = postings[index];
         if (!posting || posting.publishedAt.getTime() <= confirmedMs) return;
         verified++;
@@ -159,86 +193,6 @@ const READ_CHUNK = 10_000;
 function handled<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => {});
   return promise;
-}
-
-/** The set of every posting, as a filter: an anchor without a filter. */
-const EVERYONE = -1;
-/** No posting, as a filter: none holds one of its terms. */
-const NONE = -2;
-
-/**
- * Sets of the batch's postings, as bits over their indexes, side by side in one buffer: an anchor
- * held by many postings and shared by thousands of alerts is checked against its filter a word at
- * a time, and a quarter of a million anchor rows do not each allocate a set. A set is its number.
- */
-class PostingSets {
-  private readonly words: number;
-  private bits: Uint32Array;
-  private count = 0;
-
-  constructor(postings: number) {
-    this.words = Math.max(1, Math.ceil(postings / 32));
-    this.bits = new Uint32Array(this.words * 1024);
-  }
-
-  /** A new empty set. */
-  add(): number {
-    if ((this.count + 1) * this.words > this.bits.length) {
-      const grown = new Uint32Array(this.bits.length * 2);
-      grown.set(this.bits);
-      this.bits = grown;
-    }
-    return this.count++;
-  }
-
-  put(set: number, posting: number) {
-    const word = set * this.words + (posting >>> 5);
-    this.bits[word] = (this.bits[word] ?? 0) | (1 << (posting & 31));
-  }
-
-  /** A new set of the postings in any of `sets`, or NONE when there are none. */
-  union(sets: (number | undefined)[]): number {
-    const present = sets.filter((set) => set !== undefined);
-    if (present.length === 0) return NONE;
-    const union = this.add();
-    for (const set of present) {
-      for (let word = 0; word < this.words; word++) {
-        const at = union * this.words + word;
-        this.bits[at] = (this.bits[at] ?? 0) | (this.bits[set * this.words + word] ?? 0);
-      }
-    }
-    return union;
-  }
-
-  overlap(a: number, b: number): boolean {
-    for (let word = 0; word < this.words; word++) {
-      if (((this.bits[a * this.words + word] ?? 0) & (this.bits[b * this.words + word] ?? 0)) !== 0)
-        return true;
-    }
-    return false;
-  }
-
-  /** Adds to `set` the postings in both `a` and `b` of `from` (all of `a` when `b` is EVERYONE). */
-  addIntersection(set: number, from: PostingSets, a: number, b: number) {
-    for (let word = 0; word < this.words; word++) {
-      const both =
-        (from.bits[a * this.words + word] ?? 0) &
-        (b === EVERYONE ? -1 : (from.bits[b * this.words + word] ?? 0));
-      const at = set * this.words + word;
-      this.bits[at] = (this.bits[at] ?? 0) | both;
-    }
-  }
-
-  forEachMember(set: number, visit: (posting: number) => void) {
-    for (let word = 0; word < this.words; word++) {
-      let bits = this.bits[set * this.words + word] ?? 0;
-      while (bits !== 0) {
-        const lowest = bits & -bits;
-        visit(word * 32 + (31 - Math.clz32(lowest)));
-        bits ^= lowest;
-      }
-    }
-  }
 }
 
 /**
