@@ -1,4 +1,4 @@
-import type { CompiledAlert, CompiledPattern } from './compile';
+import type { CompiledPattern, Expression } from './compile';
 import { type AnalysedPosting, termsByPosition } from './posting';
 
 /** Why a posting matched an alert, for "why this job" in digests. */
@@ -13,7 +13,7 @@ export interface MatchReasons {
  * Evaluates a compiled alert against an analysed posting: the reasons it matches, or null. This is
  * the one definition of a match; the indexed matcher and the brute-force oracle both call it.
  */
-export function evaluate(alert: CompiledAlert, posting: AnalysedPosting): MatchReasons | null {
+export function evaluate(alert: Expression, posting: AnalysedPosting): MatchReasons | null {
   if (alert.never) return null;
   const facets: string[] = [];
   for (const clause of alert.facets) {

@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { type Queryable, queryRows } from '../db/database';
 import { indexUncompiledAlerts } from './anchors';
-import type { CompiledAlert } from './compile';
+import type { Expression } from './compile';
 import { evaluate, type MatchReasons } from './evaluate';
 import type { AnalysedPosting } from './posting';
+import { EVERYONE, NONE, PostingSets } from './posting-sets';
 
 /** One (alert, posting) pair that matched, with why. */
 export interface FoundMatch {
@@ -21,83 +22,187 @@ export interface MatchOutcome {
 /** An active alert as the matcher reads it. */
 export type MatchableAlert = {
   id: string;
-  compiled: CompiledAlert;
+  /** what `evaluate` reads: the anchors and filter stay in the database */
+  compiled: Expression;
   /** the confirmation time in epoch milliseconds: only postings published later match */
   confirmedMs: number;
 };
 
 /**
- * Finds every active alert a batch of postings matches, through the anchor index, in two
- * statements. The first joins the batch's distinct terms to `alert_anchors`; an (alert, posting)
- * pair is a candidate when the posting holds the anchor and one of the anchor's filter terms. The
- * second reads the compiled criteria of the candidate alerts that are active, and each candidate
- * pair is verified with the same `evaluate` the oracle uses. Complete because every posting an
- * alert matches holds one of its anchors and one of its filter terms (compile.ts).
+ * Finds every active alert a batch of postings matches, through the anchor index. The batch's
+ * distinct terms are joined to `alert_anchors`; an (alert, posting) pair is a candidate when the
+ * posting holds the anchor and one of the anchor's filter terms. Then the compiled criteria of
+ * the candidate alerts that are active are read, and each candidate pair is verified with the
+ * same `evaluate` the oracle uses. Complete because every posting an alert matches holds one of
+ * its anchors and one of its filter terms (compile.ts).
+ *
+ * `onFound` receives the matches chunk by chunk, as they are verified, so that they can be
+ * recorded while the next chunk is.
  */
 export async function findMatches(
   db: Queryable,
   postings: AnalysedPosting[],
+  onFound?: (found: FoundMatch[]) => void,
 ): Promise<MatchOutcome> {
-  const postingsByTerm = new Map<string, number[]>();
-  postings.forEach((posting, index) => {
-    for (const term of posting.terms.keys()) {
-      const list = postingsByTerm.get(term);
-      if (list) list.push(index);
-      else postingsByTerm.set(term, [index]);
-    }
-  });
-  if (postingsByTerm.size === 0) return { found: [], candidates: 0 };
-
-  // The filter comes as one string: splitting it is cheaper than parsing an array literal.
-  const anchors = await queryRows<{ term: string; alertId: string; filter: string }>(
-    db,
-    sql`select term, alert_id as "alertId", array_to_string(filter, ' ') as filter from alert_anchors
-        where term in (select jsonb_array_elements_text(${JSON.stringify([...postingsByTerm.keys()])}::jsonb))`,
-  );
-  const candidatePostings = new Map<string, Set<number>>();
-  for (const anchor of anchors) {
-    for (const index of postingsByTerm.get(anchor.term) ?? []) {
-      const posting = postings[index];
-      if (!posting || !holdsAny(posting, anchor.filter)) continue;
-      const set = candidatePostings.get(anchor.alertId);
-      if (set) set.add(index);
-      else candidatePostings.set(anchor.alertId, new Set([index]));
-    }
-  }
-  if (candidatePostings.size === 0) return { found: [], candidates: 0 };
-
-  const alerts = await queryRows<MatchableAlert>(
-    db,
-    sql`select id, compiled, extract(epoch from confirmed_at) * 1000 as "confirmedMs"
-        from alerts
-        where id in (select jsonb_array_elements_text(${JSON.stringify([...candidatePostings.keys()])}::jsonb)::uuid)
-          and status = 'active'`,
-  );
-  const found: FoundMatch[] = [];
-  let candidates = 0;
-  for (const alert of alerts) {
-    const confirmedMs = Number(alert.confirmedMs);
-    for (const index of candidatePostings.get(alert.id) ?? []) {
-      const posting = postings[index];
-      if (!posting || posting.publishedAt.getTime() <= confirmedMs) continue;
-      candidates++;
-      const reasons = evaluate(alert.compiled, posting);
-      if (reasons) found.push({ alertId: alert.id, postingId: posting.id, reasons });
-    }
-  }
-  return { found, candidates };
+  const batch = termsOfBatch(postings);
+  if (batch.terms.size === 0) return { found: [], candidates: 0 };
+  const candidates = await findCandidates(db, batch);
+  if (candidates.alerts.size === 0) return { found: [], candidates: 0 };
+  return verifyCandidates(db, postings, candidates, onFound);
 }
 
-/** Whether the posting holds one of the space-separated terms (terms hold no spaces). */
-function holdsAny(posting: AnalysedPosting, terms: string): boolean {
-  if (terms === '') return true;
-  for (const term of terms.split(' ')) if (posting.terms.has(term)) return true;
-  return false;
+/** The distinct terms of a batch, each with the set of postings holding it. */
+interface BatchTerms {
+  sets: PostingSets;
+  terms: Map<string, number>;
+}
+
+function termsOfBatch(postings: AnalysedPosting[]): BatchTerms {
+  const sets = new PostingSets(postings.length);
+  const terms = new Map<string, number>();
+  postings.forEach((posting, index) => {
+    for (const term of posting.terms.keys()) {
+      let set = terms.get(term);
+      if (set === undefined) {
+        set = sets.add();
+        terms.set(term, set);
+      }
+      sets.put(set, index);
+    }
+  });
+  return { sets, terms };
+}
+
+/** Candidate alerts, each with the set of postings it is a candidate for. */
+interface Candidates {
+  sets: PostingSets;
+  alerts: Map<string, number>;
+}
+
+/**
+ * Looks the batch's terms up in `alert_anchors` and keeps the anchors whose filter a posting
+ * holding the anchor also holds. Anchors are read in chunks of terms, each asked for before the
+ * last one is filtered, so that Postgres looks up the next chunk on the other core meanwhile.
+ * `= any(array(…))` makes Postgres probe the primary key; `in (select …)` over a set-returning
+ * function made it scan and hash all the anchors.
+ */
+async function findCandidates(db: Queryable, batch: BatchTerms): Promise<Candidates> {
+  const terms = [...batch.terms.keys()];
+  // The filter comes as one string: splitting it is cheaper than parsing an array literal.
+  const read = (start: number) =>
+    handled(
+      queryRows<{ term: string; alertId: string; filter: string }>(
+        db,
+        sql`select term, alert_id as "alertId", array_to_string(filter, ' ') as filter
+            from alert_anchors
+            where term = any(array(select jsonb_array_elements_text(${JSON.stringify(terms.slice(start, start + TERM_CHUNK))}::jsonb)))`,
+      ),
+    );
+  // Thousands of anchors share a filter (a municipality, a job title): each is resolved once,
+  // into the set of postings holding one of its terms (NONE when no posting does).
+  const filters = new Map<string, number>();
+  const candidates: Candidates = { sets: new PostingSets(batch.sets.postings), alerts: new Map() };
+  let next = read(0);
+  for (let start = 0; start < terms.length; start += TERM_CHUNK) {
+    const anchors = await next;
+    if (start + TERM_CHUNK < terms.length) next = read(start + TERM_CHUNK);
+    for (const anchor of anchors) {
+      const held = batch.terms.get(anchor.term);
+      if (held === undefined) continue;
+      let filter = EVERYONE;
+      if (anchor.filter !== '') {
+        filter = filters.get(anchor.filter) ?? NONE;
+        if (!filters.has(anchor.filter)) {
+          filter = batch.sets.union(anchor.filter.split(' ').map((term) => batch.terms.get(term)));
+          filters.set(anchor.filter, filter);
+        }
+        if (filter === NONE || !batch.sets.overlap(held, filter)) continue;
+      }
+      let candidate = candidates.alerts.get(anchor.alertId);
+      if (candidate === undefined) {
+        candidate = candidates.sets.add();
+        candidates.alerts.set(anchor.alertId, candidate);
+      }
+      candidates.sets.addIntersection(candidate, batch.sets, held, filter);
+    }
+  }
+  return candidates;
+}
+
+/**
+ * Reads the criteria of the candidate alerts that are active and verifies each candidate pair.
+ * The criteria are read in chunks, each asked for before the last one is verified: Postgres
+ * reads it (and records the matches `onFound` was given) on the other core meanwhile. The read
+ * locks the alerts as a foreign key check would: a concurrent delete of one waits for this
+ * transaction, then deletes its matches (see `matches` in schema.ts).
+ */
+async function verifyCandidates(
+  db: Queryable,
+  postings: AnalysedPosting[],
+  candidates: Candidates,
+  onFound?: (found: FoundMatch[]) => void,
+): Promise<MatchOutcome> {
+  const alertIds = [...candidates.alerts.keys()];
+  const read = (start: number) =>
+    handled(
+      queryRows<MatchableAlert>(
+        db,
+        sql`select id, compiled - 'anchors' - 'filter' as compiled,
+              extract(epoch from confirmed_at) * 1000 as "confirmedMs"
+            from alerts
+            where id = any(array(select jsonb_array_elements_text(${JSON.stringify(alertIds.slice(start, start + READ_CHUNK))}::jsonb)::uuid))
+              and status = 'active'
+            for key share`,
+      ),
+    );
+  const found: FoundMatch[] = [];
+  let verified = 0;
+  let next = read(0);
+  for (let start = 0; start < alertIds.length; start += READ_CHUNK) {
+    const alerts = await next;
+    if (start + READ_CHUNK < alertIds.length) next = read(start + READ_CHUNK);
+    const chunk: FoundMatch[] = [];
+    for (const alert of alerts) {
+      const confirmedMs = Number(alert.confirmedMs);
+      const candidate = candidates.alerts.get(alert.id);
+      if (candidate === undefined) continue;
+      candidates.sets.forEachMember(candidate, (index) => {
+        const posting = postings[index];
+        if (!posting || posting.publishedAt.getTime() <= confirmedMs) return;
+        verified++;
+        const reasons = evaluate(alert.compiled, posting);
+        if (reasons) chunk.push({ alertId: alert.id, postingId: posting.id, reasons });
+      });
+    }
+    onFound?.(chunk);
+    for (const match of chunk) found.push(match);
+  }
+  return { found, candidates: verified };
+}
+
+/** Terms looked up per statement: a batch of 1,000 postings has about 40,000 distinct terms. */
+const TERM_CHUNK = 10_000;
+/** Candidate alerts read per statement: a batch of 1,000 postings has about 50,000 at 1M alerts. */
+const READ_CHUNK = 10_000;
+
+/**
+ * Marks a promise awaited later as handled now: when one statement of a transaction fails, the
+ * ones queued behind it fail too before anyone awaits them, and that must not crash the process.
+ * The caller still gets the error when it awaits the promise.
+ */
+function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
 }
 
 /**
  * Records matches once per (alert, posting): a pair already recorded (an edited posting sent
  * again) is left as it was. Answers how many pairs were new.
+ *
+ * A batch records tens of thousands of pairs, so they travel compactly: the alert ids as one
+ * space-separated string, postings and reasons as numbers into lists of the distinct ones (an
+ * alert hitting several postings usually hits them for the same reasons). That is a tenth of
+ * the JSON a row per pair made, and Postgres parses it in a fraction of the time.
  */
 export async function recordMatches(
   db: Queryable,
@@ -105,17 +210,49 @@ export async function recordMatches(
   now: Date,
 ): Promise<number> {
   if (found.length === 0) return 0;
+  const postingIds = new Distinct();
+  const reasons = new Distinct();
+  const alertIds: string[] = [];
+  const postingNumbers: number[] = [];
+  const reasonNumbers: number[] = [];
+  for (const match of found) {
+    alertIds.push(match.alertId);
+    postingNumbers.push(postingIds.number(match.postingId));
+    reasonNumbers.push(reasons.number(JSON.stringify(match.reasons)));
+  }
   const rows = await queryRows<{ recorded: number }>(
     db,
     sql`with recorded as (
           insert into matches (alert_id, posting_id, matched_at, reasons)
-          select m."alertId", m."postingId", ${now.toISOString()}::timestamptz, m.reasons
-          from jsonb_to_recordset(${JSON.stringify(found)}::jsonb) as m("alertId" uuid, "postingId" text, reasons jsonb)
+          select m.alert_id, p.id, ${now.toISOString()}::timestamptz, r.reasons
+          from unnest(string_to_array(${alertIds.join(' ')}, ' ')::uuid[],
+                      string_to_array(${postingNumbers.join(' ')}, ' ')::int[],
+                      string_to_array(${reasonNumbers.join(' ')}, ' ')::int[])
+                 as m(alert_id, posting, reason)
+            join jsonb_array_elements_text(${JSON.stringify(postingIds.values)}::jsonb)
+                 with ordinality as p(id, number) on p.number = m.posting
+            join jsonb_array_elements(${`[${reasons.values.join(',')}]`}::jsonb)
+                 with ordinality as r(reasons, number) on r.number = m.reason
           on conflict do nothing
           returning 1)
         select count(*)::int as recorded from recorded`,
   );
   return Number(rows[0]?.recorded ?? 0);
+}
+
+/** Numbers distinct strings from 1, as SQL's `with ordinality` does. */
+class Distinct {
+  readonly values: string[] = [];
+  private readonly numbers = new Map<string, number>();
+
+  number(value: string): number {
+    let number = this.numbers.get(value);
+    if (number === undefined) {
+      number = this.values.push(value);
+      this.numbers.set(value, number);
+    }
+    return number;
+  }
 }
 
 /** Matches a batch of postings against every active alert and records the new pairs. */
@@ -129,6 +266,10 @@ export async function matchPostings({
   now: Date;
 }): Promise<MatchOutcome & { recorded: number }> {
   await indexUncompiledAlerts(db);
-  const outcome = await findMatches(db, postings);
-  return { ...outcome, recorded: await recordMatches(db, outcome.found, now) };
+  const recordings: Promise<number>[] = [];
+  const outcome = await findMatches(db, postings, (found) => {
+    recordings.push(handled(recordMatches(db, found, now)));
+  });
+  const recorded = (await Promise.all(recordings)).reduce((sum, count) => sum + count, 0);
+  return { ...outcome, recorded };
 }
