@@ -96,8 +96,9 @@ export async function renewAlert({
 }
 
 /**
- * Deletes the alert a manage or unsubscribe token names, with everything stored for it (tokens and
- * everything else cascade). A token that names nothing any more deletes nothing.
+ * Deletes the alert a manage or unsubscribe token names, with everything stored for it (its
+ * tokens, anchors, matches and messages go with it, by the triggers on alerts). A token that
+ * names nothing any more deletes nothing.
  */
 export async function deleteAlert({
   deps,

@@ -71,15 +71,14 @@ export type TokenPurpose = (typeof tokenPurposes)[number];
 
 /**
  * The hashes of the tokens mailed in links. A token is bound to one alert and one purpose and dies
- * with its alert (cascade). Only the SHA-256 of a token is stored.
+ * with its alert. Only the SHA-256 of a token is stored.
  */
 export const alertTokens = pgTable(
   'alert_tokens',
   {
     tokenHash: text('token_hash').primaryKey(),
-    alertId: uuid('alert_id')
-      .notNull()
-      .references(() => alerts.id, { onDelete: 'cascade' }),
+    /** no foreign key: deleted with the alert by the trigger `alerts_delete_dependents` */
+    alertId: uuid('alert_id').notNull(),
     purpose: text('purpose', { enum: tokenPurposes }).notNull(),
     createdAt: instant('created_at').notNull(),
   },
@@ -103,9 +102,8 @@ export const alertAnchors = pgTable(
   'alert_anchors',
   {
     term: text('term').notNull(),
-    alertId: uuid('alert_id')
-      .notNull()
-      .references(() => alerts.id, { onDelete: 'cascade' }),
+    /** no foreign key: deleted with the alert by the trigger `alerts_delete_dependents` */
+    alertId: uuid('alert_id').notNull(),
     /** the terms of a second required clause: a posting needs one of them too (compile.ts) */
     filter: text('filter').array().notNull(),
   },
@@ -235,7 +233,8 @@ export const messages = pgTable(
   {
     id: uuid('id').primaryKey(),
     /** the alert the email is about; none for the manage-links email, which lists several */
-    alertId: uuid('alert_id').references(() => alerts.id, { onDelete: 'cascade' }),
+    /** no foreign key: deleted with the alert by the trigger `alerts_delete_dependents` */
+    alertId: uuid('alert_id'),
     template: text('template').notNull(),
     batchKey: text('batch_key').notNull(),
     payload: text('payload'),
