@@ -138,6 +138,10 @@ async function subscribeLoad(done: () => boolean) {
   return { requests: latencies.length, errors, p50: at(0.5), p99: at(0.99) };
 }
 
+progress('warming up: 3 s of subscriptions, not measured');
+const warmEnds = performance.now() + 3_000;
+await subscribeLoad(() => performance.now() > warmEnds);
+
 progress('baseline: subscribe load alone for 10 s');
 const baselineEnds = performance.now() + 10_000;
 const baseline = await subscribeLoad(() => performance.now() > baselineEnds);
