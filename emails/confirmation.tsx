@@ -3,6 +3,15 @@ import type { CSSProperties } from 'react';
 import { z } from 'zod';
 import { confirmationStrings, frequencies, locales } from './_components/i18n';
 import { colors, Layout } from './_components/layout';
+import {
+  button,
+  buttonSection,
+  heading,
+  link,
+  paragraph,
+  rawUrl,
+  smallParagraph,
+} from './_components/styles';
 
 // Only web links: these end up in href attributes, where a javascript: URL would be a hole.
 const webUrl = z.url({ protocol: /^https?$/ });
@@ -94,34 +103,12 @@ ConfirmationEmail.PreviewProps = {
   validHours: 48,
 } satisfies ConfirmationEmailProps;
 
-const heading: CSSProperties = {
-  margin: '16px 0 8px',
-  fontSize: '24px',
-  lineHeight: '32px',
-  fontWeight: 700,
-  color: colors.text,
-};
-
 const subheading: CSSProperties = {
   margin: '24px 0 0',
   fontSize: '18px',
   lineHeight: '26px',
   fontWeight: 700,
   color: colors.text,
-};
-
-const paragraph: CSSProperties = {
-  margin: '12px 0',
-  fontSize: '16px',
-  lineHeight: '24px',
-  color: colors.text,
-};
-
-const smallParagraph: CSSProperties = {
-  ...paragraph,
-  margin: '12px 0 4px',
-  fontSize: '14px',
-  lineHeight: '20px',
 };
 
 const criteria: CSSProperties = {
@@ -140,33 +127,4 @@ const criteriaHeading: CSSProperties = {
 const criterion: CSSProperties = {
   ...paragraph,
   margin: '4px 0',
-};
-
-const buttonSection: CSSProperties = {
-  margin: '24px 0 8px',
-};
-
-const button: CSSProperties = {
-  display: 'inline-block',
-  padding: '14px 24px',
-  backgroundColor: colors.accent,
-  borderRadius: '6px',
-  color: '#ffffff',
-  fontSize: '16px',
-  lineHeight: '20px',
-  fontWeight: 700,
-  textDecoration: 'none',
-};
-
-const rawUrl: CSSProperties = {
-  ...paragraph,
-  margin: '0 0 12px',
-  fontSize: '14px',
-  lineHeight: '20px',
-  wordBreak: 'break-all',
-};
-
-const link: CSSProperties = {
-  color: colors.accent,
-  textDecoration: 'underline',
 };

@@ -3,6 +3,7 @@ import type { CSSProperties } from 'react';
 import { z } from 'zod';
 import { digestStrings, locales } from './_components/i18n';
 import { colors, Layout } from './_components/layout';
+import { button, card, detail, link, linkLine, paragraph } from './_components/styles';
 
 // Only web links: these end up in href attributes, where a javascript: URL would be a hole.
 const webUrl = z.url({ protocol: /^https?$/ });
@@ -79,7 +80,7 @@ export default function DigestEmail({
       </Heading>
       <Text style={paragraph}>{t.found(total)}</Text>
       {postings.map((posting) => (
-        <Section key={posting.url} style={postingCard}>
+        <Section key={posting.url} style={card}>
           <Text style={postingTitle}>
             <Link href={posting.url} style={link}>
               {posting.title}
@@ -175,34 +176,12 @@ const heading: CSSProperties = {
   wordBreak: 'break-word',
 };
 
-const paragraph: CSSProperties = {
-  margin: '12px 0',
-  fontSize: '16px',
-  lineHeight: '24px',
-  color: colors.text,
-};
-
-const postingCard: CSSProperties = {
-  margin: '12px 0',
-  padding: '8px 16px',
-  backgroundColor: colors.background,
-  borderRadius: '6px',
-};
-
 const postingTitle: CSSProperties = {
   ...paragraph,
   margin: '4px 0',
   fontSize: '17px',
   fontWeight: 700,
   wordBreak: 'break-word',
-};
-
-const detail: CSSProperties = {
-  ...paragraph,
-  margin: '0',
-  fontSize: '14px',
-  lineHeight: '20px',
-  color: colors.muted,
 };
 
 const reasons: CSSProperties = {
@@ -219,26 +198,4 @@ const expirySection: CSSProperties = {
 
 const buttonSection: CSSProperties = {
   margin: '8px 0 16px',
-};
-
-const button: CSSProperties = {
-  display: 'inline-block',
-  padding: '14px 24px',
-  backgroundColor: colors.accent,
-  borderRadius: '6px',
-  color: '#ffffff',
-  fontSize: '16px',
-  lineHeight: '20px',
-  fontWeight: 700,
-  textDecoration: 'none',
-};
-
-const linkLine: CSSProperties = {
-  ...paragraph,
-  margin: '8px 0 4px',
-};
-
-const link: CSSProperties = {
-  color: colors.accent,
-  textDecoration: 'underline',
 };

@@ -2,7 +2,8 @@ import { Heading, Link, Section, Text } from '@react-email/components';
 import type { CSSProperties } from 'react';
 import { z } from 'zod';
 import { frequencies, locales, manageLinksStrings } from './_components/i18n';
-import { colors, Layout } from './_components/layout';
+import { Layout } from './_components/layout';
+import { card, detail, heading, link, linkLine, paragraph } from './_components/styles';
 
 // Only web links: these end up in href attributes, where a javascript: URL would be a hole.
 const webUrl = z.url({ protocol: /^https?$/ });
@@ -42,7 +43,7 @@ export default function ManageLinksEmail({ locale, alerts }: ManageLinksEmailPro
       </Heading>
       <Text style={paragraph}>{t.intro}</Text>
       {alerts.map((alert) => (
-        <Section key={alert.manageUrl} style={alertCard}>
+        <Section key={alert.manageUrl} style={card}>
           <Text style={label}>{alert.label}</Text>
           <Text style={detail}>
             {alert.status === 'active' ? t.activeUntil(alert.expires) : t.pending}
@@ -96,49 +97,9 @@ ManageLinksEmail.PreviewProps = {
   ],
 } satisfies ManageLinksEmailProps;
 
-const heading: CSSProperties = {
-  margin: '16px 0 8px',
-  fontSize: '24px',
-  lineHeight: '32px',
-  fontWeight: 700,
-  color: colors.text,
-};
-
-const paragraph: CSSProperties = {
-  margin: '12px 0',
-  fontSize: '16px',
-  lineHeight: '24px',
-  color: colors.text,
-};
-
-const alertCard: CSSProperties = {
-  margin: '12px 0',
-  padding: '8px 16px',
-  backgroundColor: colors.background,
-  borderRadius: '6px',
-};
-
 const label: CSSProperties = {
   ...paragraph,
   margin: '4px 0',
   fontWeight: 700,
   wordBreak: 'break-word',
-};
-
-const detail: CSSProperties = {
-  ...paragraph,
-  margin: '0',
-  fontSize: '14px',
-  lineHeight: '20px',
-  color: colors.muted,
-};
-
-const linkLine: CSSProperties = {
-  ...paragraph,
-  margin: '8px 0 4px',
-};
-
-const link: CSSProperties = {
-  color: colors.accent,
-  textDecoration: 'underline',
 };

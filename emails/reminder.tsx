@@ -1,8 +1,17 @@
 import { Button, Heading, Link, Section, Text } from '@react-email/components';
-import type { CSSProperties } from 'react';
 import { z } from 'zod';
 import { locales, reminderStrings } from './_components/i18n';
-import { colors, Layout } from './_components/layout';
+import { Layout } from './_components/layout';
+import {
+  button,
+  buttonSection,
+  heading,
+  link,
+  linkLine,
+  paragraph,
+  rawUrl,
+  smallParagraph,
+} from './_components/styles';
 
 // Only web links: these end up in href attributes, where a javascript: URL would be a hole.
 const webUrl = z.url({ protocol: /^https?$/ });
@@ -82,59 +91,3 @@ ReminderEmail.PreviewProps = {
   manageUrl: 'http://localhost:8787/alerts/manage?token=Mq7cT2vLx9Rb4Wn1Ke8sPa',
   unsubscribeUrl: 'http://localhost:8787/alerts/unsubscribe?token=Ub3fZ6hNq1Yd8Gt5Lc2mXe',
 } satisfies ReminderEmailProps;
-
-const heading: CSSProperties = {
-  margin: '16px 0 8px',
-  fontSize: '24px',
-  lineHeight: '32px',
-  fontWeight: 700,
-  color: colors.text,
-};
-
-const paragraph: CSSProperties = {
-  margin: '12px 0',
-  fontSize: '16px',
-  lineHeight: '24px',
-  color: colors.text,
-};
-
-const smallParagraph: CSSProperties = {
-  ...paragraph,
-  margin: '12px 0 4px',
-  fontSize: '14px',
-  lineHeight: '20px',
-};
-
-const buttonSection: CSSProperties = {
-  margin: '24px 0 8px',
-};
-
-const button: CSSProperties = {
-  display: 'inline-block',
-  padding: '14px 24px',
-  backgroundColor: colors.accent,
-  borderRadius: '6px',
-  color: '#ffffff',
-  fontSize: '16px',
-  lineHeight: '20px',
-  fontWeight: 700,
-  textDecoration: 'none',
-};
-
-const rawUrl: CSSProperties = {
-  ...paragraph,
-  margin: '0 0 12px',
-  fontSize: '14px',
-  lineHeight: '20px',
-  wordBreak: 'break-all',
-};
-
-const linkLine: CSSProperties = {
-  ...paragraph,
-  margin: '8px 0 4px',
-};
-
-const link: CSSProperties = {
-  color: colors.accent,
-  textDecoration: 'underline',
-};
