@@ -212,8 +212,9 @@ function handled<T>(promise: Promise<T>): Promise<T> {
  *
  * A batch records tens of thousands of pairs, so they travel compactly: the alert ids as one
  * space-separated string, postings and reasons as numbers into lists of the distinct ones (an
- * alert hitting several postings usually hits them for the same reasons). That is a tenth of
- * the JSON a row per pair made, and Postgres parses it in a fraction of the time.
+ * alert hitting several postings usually hits them for the same reasons). At 1M alerts that is
+ * 4 MB a batch instead of the 10 MB of JSON a row per pair made, and Postgres reads it in a
+ * quarter of the time (README "Performance").
  */
 export async function recordMatches(
   db: Queryable,
