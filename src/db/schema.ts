@@ -156,10 +156,10 @@ export const postings = pgTable(
  * Which postings matched which alert, once per pair, with what matched ("why this job"). Dies with
  * its alert or its posting, through statement triggers (migration 0002) rather than foreign keys:
  * the matcher records about 67 pairs per posting, and checking two foreign keys on each row took
- * three times as long as inserting it (README "Performance"). Each trigger deletes the matches of
+ * four times as long as inserting it (README "Performance"). Each trigger deletes the matches of
  * every deleted alert or posting, whatever path deleted it, through the primary key or
  * `matches_posting_id_idx`. Nothing can slip in between: the matcher holds a key-share lock on
- * the alerts it matched (as a foreign key check would) and has upserted the postings, so a
+ * the alerts it reads (as a foreign key check would) and has upserted the postings, so a
  * concurrent delete waits for the batch to commit and then finds its matches.
  */
 export const matches = pgTable(
