@@ -26,6 +26,11 @@ export interface OutgoingEmail {
 export interface MailBatch {
   idempotencyKey: string;
   emails: OutgoingEmail[];
+  /**
+   * At most this many attempts within the call (a transport's own default otherwise). A visitor
+   * waiting for an answer gets one: the deliver job retries the rest later.
+   */
+  maxAttempts?: number;
 }
 
 export type SendResult =

@@ -195,6 +195,17 @@ describe('createResendMailer', () => {
     expect(fake.delivered).toHaveLength(0);
   });
 
+  it('makes a single attempt when the batch asks for one, as while a visitor waits', async () => {
+    const { mailer, delays } = mailerWithDelays();
+    fake.failNext(100, 500);
+
+    const result = await mailer.send({ ...digestBatch(1), maxAttempts: 1 });
+
+    expect(result).toMatchObject({ ok: false, retryable: true });
+    expect(fake.requests).toBe(1);
+    expect(delays).toHaveLength(0);
+  });
+
   it('doubles the backoff ceiling per attempt up to 30 s, with full jitter', async () => {
     const { mailer, delays } = mailerWithDelays({ maxAttempts: 9, random: () => 0.999 });
     fake.failNext(100, 503);

@@ -41,5 +41,5 @@ export async function sendManageLinks({
     const email = await composeManageLinksEmail(deps, rows, recipient, locale ?? first.locale);
     return enqueueEmails(tx, deps.keyring, [email], now);
   });
-  for (const batchKey of batchKeys) await deliverBatch({ deps, batchKey, now });
+  for (const batchKey of batchKeys) await deliverBatch({ deps, batchKey, now, maxAttempts: 1 });
 }

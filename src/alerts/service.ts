@@ -122,7 +122,8 @@ export async function subscribeAlert({
     throw error;
   });
 
-  for (const batchKey of batchKeys ?? []) await deliverBatch({ deps, batchKey, now });
+  for (const batchKey of batchKeys ?? [])
+    await deliverBatch({ deps, batchKey, now, maxAttempts: 1 });
 }
 
 class HourlyCapReached extends Error {}

@@ -64,10 +64,13 @@ export async function deliverBatch({
   deps,
   batchKey,
   now,
+  maxAttempts,
 }: {
   deps: DeliveryDeps;
   batchKey: string;
   now: Date;
+  /** one, while a visitor waits for the answer; the transport's default for jobs */
+  maxAttempts?: number;
 }): Promise<DeliveryOutcome> {
   const claimed = await withTransaction(deps.db, async (tx) => {
     // Claims take whole batches: a part of one sent under its key would be refused by the provider.
@@ -106,7 +109,7 @@ export async function deliverBatch({
   const ids = claimed.map((row) => row.id);
   const attempts = (claimed[0]?.attempts ?? 0) + 1;
   const result: SendResult = await deps.mailer
-    .send({ idempotencyKey: batchKey, emails })
+    .send({ idempotencyKey: batchKey, emails, maxAttempts })
     .catch((error: unknown) => ({
       ok: false,
       retryable: true,

@@ -97,7 +97,7 @@ export function createResendMailer(options: {
         const { retryAfterMs } = outcome;
         const giveUp =
           outcome.kind === 'later' ||
-          attempt >= maxAttempts ||
+          attempt >= (batch.maxAttempts ?? maxAttempts) ||
           (retryAfterMs !== undefined && retryAfterMs > capDelayMs);
         if (giveUp) {
           return {
