@@ -34,7 +34,7 @@ export default defineConfig({
             'emails/**/*.test.{ts,tsx}',
           ],
           // test/crash kills processes mid-write: only a real Postgres server survives that.
-          exclude: ['test/crash/**'],
+          exclude: ['test/crash/**', 'test/workers/**'],
           globalSetup: ['test/setup/pglite-template.ts'],
           setupFiles: ['test/setup/log-privacy.ts'],
           env: { TEST_ENGINE: 'pglite' },
