@@ -1,17 +1,10 @@
-import { Button, Heading, Link, Section, Text } from '@react-email/components';
+import { Heading, Link, Section, Text } from '@react-email/components';
 import type { CSSProperties } from 'react';
 import { z } from 'zod';
+import { ActionButton } from './_components/actions';
 import { confirmationStrings, frequencies, locales } from './_components/i18n';
 import { colors, Layout } from './_components/layout';
-import {
-  button,
-  buttonSection,
-  heading,
-  link,
-  paragraph,
-  rawUrl,
-  smallParagraph,
-} from './_components/styles';
+import { heading, link, paragraph } from './_components/styles';
 
 // Only web links: these end up in href attributes, where a javascript: URL would be a hole.
 const webUrl = z.url({ protocol: /^https?$/ });
@@ -65,20 +58,7 @@ export default function ConfirmationEmail({
           ))}
         </Section>
       )}
-      <Section style={buttonSection}>
-        <Button href={confirmUrl} style={button}>
-          {t.button}
-        </Button>
-      </Section>
-      {/* The plain-text part already shows the URL beside the button text. */}
-      <Section data-skip-in-text={true}>
-        <Text style={smallParagraph}>{t.rawUrlLead}</Text>
-        <Text style={rawUrl}>
-          <Link href={confirmUrl} style={link}>
-            {confirmUrl}
-          </Link>
-        </Text>
-      </Section>
+      <ActionButton href={confirmUrl} label={t.button} rawUrlLead={t.rawUrlLead} />
       <Text style={paragraph}>{t.validity(validHours)}</Text>
       <Heading as="h2" style={subheading}>
         {t.notMeHeading}

@@ -1,9 +1,10 @@
 import { Button, Heading, Link, Section, Text } from '@react-email/components';
 import type { CSSProperties } from 'react';
 import { z } from 'zod';
+import { AlertLinks } from './_components/actions';
 import { digestStrings, locales } from './_components/i18n';
 import { colors, Layout } from './_components/layout';
-import { button, card, detail, link, linkLine, paragraph } from './_components/styles';
+import { button, card, detail, link, paragraph } from './_components/styles';
 
 // Only web links: these end up in href attributes, where a javascript: URL would be a hole.
 const webUrl = z.url({ protocol: /^https?$/ });
@@ -115,17 +116,12 @@ export default function DigestEmail({
             </Button>
           </Section>
         )}
-        {/* One link per line: both stay easy to tap in a narrow client. */}
-        <Text style={linkLine}>
-          <Link href={manageUrl} style={link}>
-            {t.manageLink}
-          </Link>
-        </Text>
-        <Text style={linkLine}>
-          <Link href={unsubscribeUrl} style={link}>
-            {t.unsubscribeLink}
-          </Link>
-        </Text>
+        <AlertLinks
+          manageUrl={manageUrl}
+          manageLabel={t.manageLink}
+          unsubscribeUrl={unsubscribeUrl}
+          unsubscribeLabel={t.unsubscribeLink}
+        />
       </Section>
     </Layout>
   );

@@ -1,9 +1,10 @@
-import { Heading, Link, Section, Text } from '@react-email/components';
+import { Heading, Section, Text } from '@react-email/components';
 import type { CSSProperties } from 'react';
 import { z } from 'zod';
+import { AlertLinks } from './_components/actions';
 import { frequencies, locales, manageLinksStrings } from './_components/i18n';
 import { Layout } from './_components/layout';
-import { card, detail, heading, link, linkLine, paragraph } from './_components/styles';
+import { card, detail, heading, paragraph } from './_components/styles';
 
 // Only web links: these end up in href attributes, where a javascript: URL would be a hole.
 const webUrl = z.url({ protocol: /^https?$/ });
@@ -49,17 +50,12 @@ export default function ManageLinksEmail({ locale, alerts }: ManageLinksEmailPro
             {alert.status === 'active' ? t.activeUntil(alert.expires) : t.pending}
           </Text>
           <Text style={detail}>{t.frequencyLine(alert.frequency)}</Text>
-          {/* One link per line: both stay easy to tap in a narrow client. */}
-          <Text style={linkLine}>
-            <Link href={alert.manageUrl} style={link}>
-              {t.manageLink}
-            </Link>
-          </Text>
-          <Text style={linkLine}>
-            <Link href={alert.unsubscribeUrl} style={link}>
-              {t.unsubscribeLink}
-            </Link>
-          </Text>
+          <AlertLinks
+            manageUrl={alert.manageUrl}
+            manageLabel={t.manageLink}
+            unsubscribeUrl={alert.unsubscribeUrl}
+            unsubscribeLabel={t.unsubscribeLink}
+          />
         </Section>
       ))}
       <Text style={paragraph}>{t.ignore}</Text>

@@ -1,17 +1,9 @@
-import { Button, Heading, Link, Section, Text } from '@react-email/components';
+import { Heading, Text } from '@react-email/components';
 import { z } from 'zod';
+import { ActionButton, AlertLinks } from './_components/actions';
 import { locales, reminderStrings } from './_components/i18n';
 import { Layout } from './_components/layout';
-import {
-  button,
-  buttonSection,
-  heading,
-  link,
-  linkLine,
-  paragraph,
-  rawUrl,
-  smallParagraph,
-} from './_components/styles';
+import { heading, paragraph } from './_components/styles';
 
 // Only web links: these end up in href attributes, where a javascript: URL would be a hole.
 const webUrl = z.url({ protocol: /^https?$/ });
@@ -53,32 +45,14 @@ export default function ReminderEmail({
       </Heading>
       <Text style={paragraph}>{t.endsOn(label, expires)}</Text>
       <Text style={paragraph}>{t.renewBody}</Text>
-      <Section style={buttonSection}>
-        <Button href={renewUrl} style={button}>
-          {t.renewButton}
-        </Button>
-      </Section>
-      {/* The plain-text part already shows the URL beside the button text. */}
-      <Section data-skip-in-text={true}>
-        <Text style={smallParagraph}>{t.rawUrlLead}</Text>
-        <Text style={rawUrl}>
-          <Link href={renewUrl} style={link}>
-            {renewUrl}
-          </Link>
-        </Text>
-      </Section>
+      <ActionButton href={renewUrl} label={t.renewButton} rawUrlLead={t.rawUrlLead} />
       <Text style={paragraph}>{t.ifNothing}</Text>
-      {/* One link per line: both stay easy to tap in a narrow client. */}
-      <Text style={linkLine}>
-        <Link href={manageUrl} style={link}>
-          {t.manageLink}
-        </Link>
-      </Text>
-      <Text style={linkLine}>
-        <Link href={unsubscribeUrl} style={link}>
-          {t.unsubscribeLink}
-        </Link>
-      </Text>
+      <AlertLinks
+        manageUrl={manageUrl}
+        manageLabel={t.manageLink}
+        unsubscribeUrl={unsubscribeUrl}
+        unsubscribeLabel={t.unsubscribeLink}
+      />
     </Layout>
   );
 }

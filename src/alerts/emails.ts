@@ -60,18 +60,17 @@ export async function composeManageLinksEmail(
   const props = {
     locale,
     alerts: await Promise.all(
-      alerts.map(async (alert) => ({
-        label: alert.label,
-        status: alert.status,
-        expires: formatDate(alert.expiresAt, locale, deps.config.TIMEZONE),
-        frequency: alert.frequency,
-        manageUrl: linkTo(deps, '/alerts/manage', await deps.keyring.tokenFor(alert.id, 'manage')),
-        unsubscribeUrl: linkTo(
-          deps,
-          '/alerts/unsubscribe',
-          await deps.keyring.tokenFor(alert.id, 'unsubscribe'),
-        ),
-      })),
+      alerts.map(async (alert) => {
+        const { manageUrl, unsubscribeUrl } = await alertLinks(deps, alert);
+        return {
+          label: alert.label,
+          status: alert.status,
+          expires: formatDate(alert.expiresAt, locale, deps.config.TIMEZONE),
+          frequency: alert.frequency,
+          manageUrl,
+          unsubscribeUrl,
+        };
+      }),
     ),
   };
   return compose(

@@ -1,12 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPglite } from '../../src/db/pglite';
 import { alerts } from '../../src/db/schema';
 import { addMonths } from '../../src/time';
+import { answers, freePort } from '../helpers/net';
 
 /**
  * The README's walk-through against the real entry point: `npm start` on the embedded defaults,
@@ -19,22 +19,9 @@ let output = '';
 let startedInMs = 0;
 const address = 'e2e.tilaaja@example.org';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 async function waitForHealth(deadline: number) {
   while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {}
+    if (await answers(`${base}/healthz`)) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`no /healthz within the deadline; output:\n${output}`);

@@ -1,12 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alerts } from '../../src/db/schema';
 import { createTestContext, type TestContext, testKeys } from '../helpers/context';
 import { type FakeResend, startFakeResend } from '../helpers/fake-resend';
+import { answers, freePort } from '../helpers/net';
 import { jobPosting, WEBHOOK_SECRET } from '../helpers/postings';
 
 /**
@@ -19,17 +19,6 @@ let fake: FakeResend;
 let wrangler: ChildProcess;
 let base: string;
 let output = '';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -99,13 +88,7 @@ beforeAll(async () => {
   wrangler.stderr?.on('data', (chunk) => {
     output += chunk;
   });
-  await until('wrangler dev', async () => {
-    try {
-      return (await fetch(`${base}/readyz`)).ok ? true : undefined;
-    } catch {
-      return undefined;
-    }
-  });
+  await until('wrangler dev', async () => ((await answers(`${base}/readyz`)) ? true : undefined));
 }, 60_000);
 
 afterAll(async () => {
