@@ -1,14 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { alerts } from '../src/db/schema';
 import { postJson, validSubscription } from './helpers/alerts';
-import { createTestContext, type TestContext } from './helpers/context';
+import { createTestContext, setupTestContext } from './helpers/context';
 
-let ctx: TestContext;
-beforeAll(async () => {
-  ctx = await createTestContext({ env: { TRUST_PROXY: 'true' } });
-});
-beforeEach(() => ctx.reset());
-afterAll(() => ctx.close());
+const ctx = setupTestContext({ env: { TRUST_PROXY: 'true' } });
 
 const victim = 'victim@example.org';
 const fromIp = (ip: string, body: Record<string, unknown> = {}) =>

@@ -1,14 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { subscribeAndConfirm, validSubscription } from './helpers/alerts';
-import { createTestContext, type TestContext } from './helpers/context';
+import { setupTestContext } from './helpers/context';
 import { findInDatabase } from './helpers/scan';
 
-let ctx: TestContext;
-beforeAll(async () => {
-  ctx = await createTestContext();
-});
-beforeEach(() => ctx.reset());
-afterAll(() => ctx.close());
+const ctx = setupTestContext();
 
 const call = (method: string, path: string, token?: string, body?: unknown) =>
   ctx.app.request(path, {

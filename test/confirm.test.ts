@@ -1,15 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addressBlocks, alerts } from '../src/db/schema';
 import { lastEmail, linkTo, pathOf, postForm, postJson, subscribe } from './helpers/alerts';
-import { createTestContext, type TestContext } from './helpers/context';
+import { createTestContext, setupTestContext } from './helpers/context';
 import { dumpAllRows } from './helpers/scan';
 
-let ctx: TestContext;
-beforeAll(async () => {
-  ctx = await createTestContext();
-});
-beforeEach(() => ctx.reset());
-afterAll(() => ctx.close());
+const ctx = setupTestContext();
 
 const HOUR = 3_600_000;
 

@@ -1,15 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runDigests } from '../src/delivery/digests';
 import { subscribeAndConfirm } from './helpers/alerts';
-import { createTestContext, type TestContext } from './helpers/context';
+import { setupTestContext } from './helpers/context';
 import { jobPosting, postPostings, postSigned, webhookEnv } from './helpers/postings';
 
-let ctx: TestContext;
-beforeAll(async () => {
-  ctx = await createTestContext({ env: webhookEnv });
-});
-beforeEach(() => ctx.reset());
-afterAll(() => ctx.close());
+const ctx = setupTestContext({ env: webhookEnv });
 
 const HOUR = 3_600_000;
 const digests = () => ctx.mailer.sent.filter((email) => email.template === 'digest');

@@ -1,17 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { alerts } from '../src/db/schema';
 import { subscribe, subscribeAndConfirm } from './helpers/alerts';
-import { createTestContext, type TestContext } from './helpers/context';
+import { createTestContext, setupTestContext } from './helpers/context';
 import { postSigned } from './helpers/postings';
 import { findInDatabase } from './helpers/scan';
 
 const RESEND_SECRET = `whsec_${Buffer.alloc(32, 5).toString('base64')}`;
-let ctx: TestContext;
-beforeAll(async () => {
-  ctx = await createTestContext({ env: { RESEND_WEBHOOK_SECRET: RESEND_SECRET } });
-});
-beforeEach(() => ctx.reset());
-afterAll(() => ctx.close());
+const ctx = setupTestContext({ env: { RESEND_WEBHOOK_SECRET: RESEND_SECRET } });
 
 const victim = 'maija.meikalainen@example.org';
 const event = (type: string, data: Record<string, unknown>) => ({

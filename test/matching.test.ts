@@ -1,10 +1,10 @@
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { queryRows } from '../src/db/database';
 import { alertAnchors, alerts } from '../src/db/schema';
 import { stem } from '../src/matching/analysis';
 import { lastEmail, linkTo, postForm, subscribe } from './helpers/alerts';
-import { createTestContext, type TestContext } from './helpers/context';
+import { setupTestContext } from './helpers/context';
 import {
   countRows,
   insertActiveAlert,
@@ -15,12 +15,7 @@ import {
   webhookEnv,
 } from './helpers/postings';
 
-let ctx: TestContext;
-beforeAll(async () => {
-  ctx = await createTestContext({ env: webhookEnv });
-});
-beforeEach(() => ctx.reset());
-afterAll(() => ctx.close());
+const ctx = setupTestContext({ env: webhookEnv });
 
 const HOUR = 3_600_000;
 

@@ -1,14 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runJob } from '../src/jobs';
 import { subscribe, subscribeAndConfirm } from './helpers/alerts';
-import { createTestContext, type TestContext } from './helpers/context';
+import { createTestContext, setupTestContext } from './helpers/context';
 
-let ctx: TestContext;
-beforeAll(async () => {
-  ctx = await createTestContext();
-});
-beforeEach(() => ctx.reset());
-afterAll(() => ctx.close());
+const ctx = setupTestContext();
 
 const metrics = async (app = ctx.app, headers: Record<string, string> = {}) => {
   const response = await app.request('/metrics', { headers });

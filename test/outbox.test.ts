@@ -1,19 +1,14 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { withTransaction } from '../src/db/database';
 import { alerts, messages } from '../src/db/schema';
 import { deliverBatch, deliverDue, enqueueEmails } from '../src/delivery/outbox';
 import type { MailBatch, SendResult } from '../src/deps';
 import { subscribeAndConfirm } from './helpers/alerts';
-import { createTestContext, type TestContext } from './helpers/context';
+import { setupTestContext } from './helpers/context';
 import { findInDatabase } from './helpers/scan';
 
-let ctx: TestContext;
-beforeAll(async () => {
-  ctx = await createTestContext();
-});
-beforeEach(() => ctx.reset());
-afterAll(() => ctx.close());
+const ctx = setupTestContext();
 
 const MINUTE = 60_000;
 const email = (n: number, alertId?: string) => ({

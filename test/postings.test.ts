@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { queryRows } from '../src/db/database';
 import { postings } from '../src/db/schema';
-import { createTestContext, type TestContext } from './helpers/context';
+import { createTestContext, setupTestContext } from './helpers/context';
 import {
   countRows,
   insertActiveAlert,
@@ -14,12 +14,7 @@ import {
 } from './helpers/postings';
 import { dumpAllRows } from './helpers/scan';
 
-let ctx: TestContext;
-beforeAll(async () => {
-  ctx = await createTestContext({ env: webhookEnv });
-});
-beforeEach(() => ctx.reset());
-afterAll(() => ctx.close());
+const ctx = setupTestContext({ env: webhookEnv });
 
 const MINUTE = 60_000;
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sendReminders } from '../src/alerts/reminders';
 import { alerts } from '../src/db/schema';
 import {
@@ -9,15 +9,10 @@ import {
   subscribe,
   subscribeAndConfirm,
 } from './helpers/alerts';
-import { createTestContext, type TestContext } from './helpers/context';
+import { setupTestContext } from './helpers/context';
 import { dumpAllRows } from './helpers/scan';
 
-let ctx: TestContext;
-beforeAll(async () => {
-  ctx = await createTestContext();
-});
-beforeEach(() => ctx.reset());
-afterAll(() => ctx.close());
+const ctx = setupTestContext();
 
 const expiry = new Date('2026-06-02T10:00:00.000Z');
 const remind = () => sendReminders({ deps: ctx.deps, now: ctx.clock.now() });

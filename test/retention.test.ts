@@ -1,20 +1,15 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sendReminders } from '../src/alerts/reminders';
 import { addressBlocks, alerts, matches, messages, postings, rateEvents } from '../src/db/schema';
 import { runDigests } from '../src/delivery/digests';
 import { runRetention } from '../src/retention/retention';
 import { postForm, postJson, subscribe, subscribeAndConfirm } from './helpers/alerts';
-import { createTestContext, type TestContext } from './helpers/context';
+import { setupTestContext } from './helpers/context';
 import { jobPosting, postPostings, webhookEnv } from './helpers/postings';
 import { dumpAllRows, findInDatabase } from './helpers/scan';
 
-let ctx: TestContext;
-beforeAll(async () => {
-  ctx = await createTestContext({ env: { TRUST_PROXY: 'true', ...webhookEnv } });
-});
-beforeEach(() => ctx.reset());
-afterAll(() => ctx.close());
+const ctx = setupTestContext({ env: { TRUST_PROXY: 'true', ...webhookEnv } });
 
 const HOUR = 3_600_000;
 const retention = (batchSize?: number) =>

@@ -1,5 +1,5 @@
 import { count } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { alerts, alertTokens, messages } from '../src/db/schema';
 import { deliverDue } from '../src/delivery/outbox';
 import {
@@ -10,14 +10,9 @@ import {
   subscribe,
   validSubscription,
 } from './helpers/alerts';
-import { createTestContext, type TestContext } from './helpers/context';
+import { createTestContext, setupTestContext } from './helpers/context';
 
-let ctx: TestContext;
-beforeAll(async () => {
-  ctx = await createTestContext();
-});
-beforeEach(() => ctx.reset());
-afterAll(() => ctx.close());
+const ctx = setupTestContext();
 
 const alertCount = async () => (await ctx.database.db.select({ n: count() }).from(alerts))[0]?.n;
 

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createApp } from '../../src/app';
 import { type Config, parseConfig } from '../../src/config';
 import { createKeyring, type Keyring } from '../../src/crypto/keyring';
@@ -133,4 +134,26 @@ export async function createTestContext(
     },
     close: () => database.close(),
   };
+}
+
+/**
+ * The usual arrangement of a test file: one context for the file (a migrated database of its
+ * own), emptied before each test and closed after the last. The object answers for the context
+ * created in `beforeAll`, so tests use it as the context itself.
+ */
+export function setupTestContext(
+  options: Parameters<typeof createTestContext>[0] = {},
+): TestContext {
+  let current: TestContext | undefined;
+  beforeAll(async () => {
+    current = await createTestContext(options);
+  });
+  beforeEach(() => current?.reset());
+  afterAll(() => current?.close());
+  return new Proxy({} as TestContext, {
+    get(_, property) {
+      if (!current) throw new Error('the test context exists from beforeAll on');
+      return current[property as keyof TestContext];
+    },
+  });
 }
