@@ -33,8 +33,9 @@ export default defineConfig({
             'src/**/*.test.{ts,tsx}',
             'emails/**/*.test.{ts,tsx}',
           ],
-          // test/crash kills processes mid-write: only a real Postgres server survives that.
-          exclude: ['test/crash/**', 'test/workers/**'],
+          // test/crash kills processes mid-write, test/faults stops and starts Postgres servers of
+          // its own: only real Postgres survives that.
+          exclude: ['test/crash/**', 'test/faults/**', 'test/workers/**'],
           globalSetup: ['test/setup/pglite-template.ts'],
           setupFiles: ['test/setup/log-privacy.ts'],
           env: { TEST_ENGINE: 'pglite' },

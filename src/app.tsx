@@ -8,10 +8,11 @@ import { pageLocale, pagePath } from './alerts/http';
 import { alertPages } from './alerts/pages';
 import { sameSecret } from './crypto/compare';
 import { isDatabaseReady } from './db/readiness';
+import { isDatabaseUnavailable } from './db/unavailable';
 import { outboxViewer } from './delivery/outbox-viewer';
 import { emailEventsApi } from './delivery/routes';
 import type { Deps } from './deps';
-import { AppError, RateLimited } from './errors';
+import { AppError, RateLimited, Unavailable } from './errors';
 import { prefersJson, wantsHtml } from './http/body';
 import { Page } from './http/layout';
 import { requestLog, securityHeaders } from './http/middleware';
@@ -20,6 +21,9 @@ import { stylesheet } from './http/style';
 import { describeError } from './log';
 import { renderMetrics } from './operations/metrics';
 import { postingsApi } from './postings/routes';
+
+/** How soon a client may retry while the database is away: a restart or failover takes seconds. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /** Subscribe bodies are small; anything larger is refused before it is read (SPEC.md §5). */
 const SUBSCRIBE_BODY_LIMIT = 16 * 1024;
@@ -84,6 +88,14 @@ export function createApp(deps: Deps) {
   app.notFound((c) => respondWithError(c, new AppError('not_found', 'There is nothing here.')));
   app.onError((error, c) => {
     if (error instanceof AppError) return respondWithError(c, error);
+    if (isDatabaseUnavailable(error)) {
+      log.warn('database unavailable', {
+        requestId: c.get('requestId'),
+        method: c.req.method,
+        ...describeError(error),
+      });
+      return respondWithError(c, new Unavailable(DATABASE_RETRY_AFTER_SECONDS));
+    }
     log.error('unhandled error', {
       requestId: c.get('requestId'),
       method: c.req.method,
@@ -96,7 +108,9 @@ export function createApp(deps: Deps) {
 
 /** Pages and browser form posts get an HTML page; everything else the JSON error body. */
 function respondWithError(c: Context, error: AppError) {
-  if (error instanceof RateLimited) c.header('Retry-After', String(error.retryAfterSeconds));
+  if (error instanceof RateLimited || error instanceof Unavailable) {
+    c.header('Retry-After', String(error.retryAfterSeconds));
+  }
   const requestIdValue: string | undefined = c.get('requestId');
   const path = new URL(c.req.url).pathname;
   const isPage = path.startsWith('/alerts/') ? !prefersJson(c) : wantsHtml(c);

@@ -59,6 +59,16 @@ export class RateLimited extends AppError {
   }
 }
 
+/**
+ * 503 with the seconds after which a retry may succeed, sent as `Retry-After`: the database is
+ * briefly out of reach (restarting, failing over), which no input causes.
+ */
+export class Unavailable extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('unavailable', 'The service is briefly unavailable. Try again shortly.');
+  }
+}
+
 export const notFound = (message: string) => new AppError('not_found', message);
 export const unauthorized = (message: string) => new AppError('unauthorized', message);
 export const invalidInput = (message: string, details?: ErrorDetail[]) =>

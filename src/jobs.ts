@@ -11,7 +11,11 @@ export interface Job {
   name: string;
   /** when it runs, as a cron expression in UTC (croner on Node, Cron Triggers on Workers) */
   cron: string;
-  run(deps: Deps, now: Date): Promise<LogFields>;
+  /**
+   * `stop` is aborted when the process is asked to stop: a job that works in batches returns after
+   * the batch in hand, each batch being whole in the database, and the next run does the rest.
+   */
+  run(deps: Deps, now: Date, stop?: AbortSignal): Promise<LogFields>;
 }
 
 /** The one list of scheduled jobs. */
@@ -19,17 +23,21 @@ export const jobs: Job[] = [
   {
     name: 'deliver',
     cron: '* * * * *',
-    run: async (deps, now) => deliverDue({ deps, now }),
+    run: async (deps, now, stop) => ({
+      ...(await deliverDue({ deps, now, stop })),
+      ...(stop?.aborted && { stopped: true }),
+    }),
   },
   {
     name: 'digests',
     cron: '*/5 * * * *',
-    run: async (deps, now) => {
-      const composed = await runDigests({ deps, now });
+    run: async (deps, now, stop) => {
+      const composed = await runDigests({ deps, now, stop });
       // Batches a crash or a provider fault left behind go out with this run too.
-      const delivered = await deliverDue({ deps, now });
+      const delivered = await deliverDue({ deps, now, stop });
       return {
         ...composed,
+        ...(stop?.aborted && { stopped: true }),
         sent: delivered.sent,
         retry: delivered.retry,
         failed: delivered.failed,
@@ -59,46 +67,84 @@ export type JobOutcome =
 /**
  * Runs a job once, unless another instance holds it: the job's row is leased for the run and
  * released after it, and the run's figures are recorded for /metrics. Every job is safe to
- * repeat, so a run cut short by a crash is simply done again by the next one.
+ * repeat, so a run cut short by a crash is simply done again by the next one. It never throws: a
+ * database that cannot be reached makes the run `failed`, which a scheduler may simply repeat.
  */
-export async function runJob(deps: Deps, job: Job): Promise<JobOutcome> {
+export async function runJob(
+  deps: Deps,
+  job: Job,
+  options: { stop?: AbortSignal } = {},
+): Promise<JobOutcome> {
   const startedAt = deps.clock.now();
-  await deps.db
-    .insert(jobState)
-    .values({ name: job.name, runs: 0, failures: 0 })
-    .onConflictDoNothing();
-  const [leased] = await deps.db
-    .update(jobState)
-    .set({ lockedUntil: new Date(startedAt.getTime() + JOB_LEASE_MS), lastStartedAt: startedAt })
-    .where(
-      and(
-        eq(jobState.name, job.name),
-        or(isNull(jobState.lockedUntil), lte(jobState.lockedUntil, startedAt)),
-      ),
-    )
-    .returning({ name: jobState.name });
+  let leased: boolean;
+  try {
+    leased = await leaseJob(deps, job.name, startedAt);
+  } catch (error) {
+    deps.log.error('job not started', { job: job.name, ...describeError(error) });
+    return { status: 'failed', durationMs: 0 };
+  }
   if (!leased) return { status: 'busy' };
 
   const started = performance.now();
   let outcome: JobOutcome;
   try {
-    const result = await job.run(deps, startedAt);
+    const result = await job.run(deps, startedAt, options.stop);
     outcome = { status: 'done', durationMs: Math.round(performance.now() - started), result };
     deps.log.info('job done', { job: job.name, durationMs: outcome.durationMs, ...result });
   } catch (error) {
     outcome = { status: 'failed', durationMs: Math.round(performance.now() - started) };
     deps.log.error('job failed', { job: job.name, ...describeError(error) });
   }
-  await deps.db
-    .update(jobState)
-    .set({
-      lockedUntil: null,
-      lastFinishedAt: deps.clock.now(),
-      lastDurationMs: outcome.durationMs,
-      lastOk: outcome.status === 'done',
-      runs: sql`${jobState.runs} + 1`,
-      failures: sql`${jobState.failures} + ${outcome.status === 'done' ? 0 : 1}`,
-    })
-    .where(eq(jobState.name, job.name));
+  await releaseJob(deps, job.name, outcome);
   return outcome;
+}
+
+async function leaseJob(deps: Deps, name: string, startedAt: Date): Promise<boolean> {
+  await deps.db.insert(jobState).values({ name, runs: 0, failures: 0 }).onConflictDoNothing();
+  const leased = await deps.db
+    .update(jobState)
+    .set({ lockedUntil: new Date(startedAt.getTime() + JOB_LEASE_MS), lastStartedAt: startedAt })
+    .where(
+      and(
+        eq(jobState.name, name),
+        or(isNull(jobState.lockedUntil), lte(jobState.lockedUntil, startedAt)),
+      ),
+    )
+    .returning({ name: jobState.name });
+  return leased.length > 0;
+}
+
+/** Pauses between attempts to release a lease while the database is away: about a minute in all. */
+const RELEASE_RETRY_MS = [250, 500, 1000, 2000, 4000, 8000, 15_000, 30_000];
+
+/**
+ * Records the run and frees the job. A run that failed because the database went away would
+ * otherwise keep its job leased for half an hour after the database is back, so the release is
+ * tried again for about a minute before the lease is left to lapse.
+ */
+async function releaseJob(deps: Deps, name: string, outcome: JobOutcome) {
+  if (outcome.status === 'busy') return;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await deps.db
+        .update(jobState)
+        .set({
+          lockedUntil: null,
+          lastFinishedAt: deps.clock.now(),
+          lastDurationMs: outcome.durationMs,
+          lastOk: outcome.status === 'done',
+          runs: sql`${jobState.runs} + 1`,
+          failures: sql`${jobState.failures} + ${outcome.status === 'done' ? 0 : 1}`,
+        })
+        .where(eq(jobState.name, name));
+      return;
+    } catch (error) {
+      const pause = RELEASE_RETRY_MS[attempt];
+      if (pause === undefined) {
+        deps.log.error('job lease not released', { job: name, ...describeError(error) });
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
 }

@@ -10,9 +10,20 @@ export interface PostgresDatabase {
   close(): Promise<void>;
 }
 
+/**
+ * Seconds before a connection tries the server again after a failed attempt. postgres.js waits up
+ * to 20 s by default once attempts have piled up during an outage, which keeps a service waiting
+ * long after its database is back; a short cap brings it back within a second or two.
+ */
+const reconnectDelaySeconds = (retries: number) =>
+  Math.min(0.05 * 2 ** retries, 1) * (0.5 + Math.random() / 2);
+
 export function openPostgres(url: string, options: { max?: number } = {}): PostgresDatabase {
   const client = postgres(url, {
     max: options.max ?? 10,
+    backoff: reconnectDelaySeconds,
+    // A server that does not answer at all fails the request within seconds, not half a minute.
+    connect_timeout: 10,
     onnotice: () => {},
     connection: { application_name: 'tyopaikkavahti' },
   });

@@ -32,13 +32,16 @@ type MatchRow = typeof matches.$inferSelect;
 export async function runDigests({
   deps,
   now,
+  stop,
 }: {
   deps: DigestDeps;
   now: Date;
+  /** when aborted, no further digest is composed; those queued are sent by the next run */
+  stop?: AbortSignal;
 }): Promise<{ digests: number; postings: number; leftOut: number }> {
   const totals = { digests: 0, postings: 0, leftOut: 0 };
   let after = '00000000-0000-0000-0000-000000000000';
-  for (;;) {
+  while (!stop?.aborted) {
     const candidates = await deps.db
       .select({
         id: alerts.id,
@@ -68,7 +71,7 @@ export async function runDigests({
     const due = candidates
       .filter((alert) => isDigestDue(alert, now, deps.config.TIMEZONE))
       .map((alert) => alert.id);
-    for (let start = 0; start < due.length; start += ALERTS_PER_TRANSACTION) {
+    for (let start = 0; start < due.length && !stop?.aborted; start += ALERTS_PER_TRANSACTION) {
       const chunk = due.slice(start, start + ALERTS_PER_TRANSACTION);
       const batchKeys = await composeDigests(deps, chunk, now, totals);
       for (const batchKey of batchKeys) await deliverBatch({ deps, batchKey, now });

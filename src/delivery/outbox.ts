@@ -205,14 +205,17 @@ export async function deliverDue({
   deps,
   now,
   maxBatches = 1000,
+  stop,
 }: {
   deps: DeliveryDeps;
   now: Date;
   maxBatches?: number;
+  /** when aborted, no further batch is claimed; the one in hand is finished and recorded */
+  stop?: AbortSignal;
 }): Promise<Record<DeliveryOutcome, number>> {
   const counts: Record<DeliveryOutcome, number> = { sent: 0, retry: 0, failed: 0, skipped: 0 };
   const seen = new Set<string>();
-  while (seen.size < maxBatches) {
+  while (seen.size < maxBatches && !stop?.aborted) {
     const due = await withTransaction(deps.db, (tx) =>
       tx
         .select({ batchKey: messages.batchKey })
@@ -231,6 +234,7 @@ export async function deliverDue({
     const keys = [...new Set(due.map((row) => row.batchKey))].filter((key) => !seen.has(key));
     if (keys.length === 0) break;
     for (const batchKey of keys) {
+      if (stop?.aborted) break;
       seen.add(batchKey);
       counts[await deliverBatch({ deps, batchKey, now })]++;
     }

@@ -21,10 +21,26 @@ if (
 
 const config = parseConfig(process.env);
 const log = createJsonLog((line) => process.stdout.write(`${line}\n`), { level: config.LOG_LEVEL });
+// SIGTERM (a deploy, a container stop) or Ctrl-C: the running job finishes the batch in hand and
+// returns, the jobs after it are left to the next invocation, and the process exits normally.
+const stop = new AbortController();
+const onSignal = (signal: string) => {
+  if (stop.signal.aborted) return;
+  log.info('stopping', { signal });
+  stop.abort();
+};
+process.on('SIGTERM', () => onSignal('SIGTERM'));
+process.on('SIGINT', () => onSignal('SIGINT'));
+
 const { deps, database } = await buildNodeDeps(config, log);
+
 let failed = false;
 for (const job of chosen) {
-  const outcome = await runJob(deps, job);
+  if (stop.signal.aborted) {
+    log.info('job skipped', { job: job.name });
+    continue;
+  }
+  const outcome = await runJob(deps, job, { stop: stop.signal });
   if (outcome.status !== 'done') {
     failed = true;
     process.stderr.write(`job ${job.name}: ${outcome.status}\n`);

@@ -16,11 +16,12 @@ async function main() {
   const app = createApp(deps);
 
   const running = new Set<Promise<unknown>>();
+  const stopJobs = new AbortController();
   const scheduled = jobs.map(
     (job) =>
       // `protect`: a run that lasts past the next tick is not started twice.
       new Cron(job.cron, { name: job.name, protect: true, timezone: 'UTC' }, async () => {
-        const run = runJob(deps, job);
+        const run = runJob(deps, job, { stop: stopJobs.signal });
         running.add(run);
         await run.finally(() => running.delete(run));
       }),
@@ -41,8 +42,9 @@ async function main() {
     stopping = true;
     log.info('stopping', { signal, runningJobs: running.size });
     for (const job of scheduled) job.stop();
-    // Jobs work in transactions of their own: letting the current one finish leaves nothing
-    // half-done, and whatever a run did not reach, the next run does.
+    // Jobs work in transactions of their own: a running job finishes the batch in hand and
+    // returns, which leaves nothing half-done, and whatever it did not reach, the next run does.
+    stopJobs.abort();
     server.close(async () => {
       await Promise.allSettled([...running]);
       await database.close();
