@@ -156,7 +156,7 @@ export async function deliverBatch({
     now.getTime() - createdAt.getTime() >= GIVE_UP_AFTER_MS;
   const delayMs = Math.max(result.retryAfterMs ?? 0, Math.min(2 ** attempts * 30_000, 3_600_000));
   await withTransaction(deps.db, async (tx) => {
-    if (giveUp) await countByTemplate(tx, 'emails_failed_total', claimed);
+    await countByTemplate(tx, giveUp ? 'emails_failed_total' : 'emails_deferred_total', claimed);
     await tx
       .update(messages)
       .set(
@@ -188,7 +188,7 @@ export async function deliverBatch({
 
 async function countByTemplate(
   tx: Tx,
-  name: 'emails_sent_total' | 'emails_failed_total',
+  name: 'emails_sent_total' | 'emails_failed_total' | 'emails_deferred_total',
   rows: { template: string }[],
 ) {
   const byTemplate = new Map<string, number>();

@@ -6,6 +6,8 @@ import { alerts, jobState, messages, metricCounters } from '../db/schema';
 export const counters = {
   emails_sent_total: 'Emails accepted by the provider, by template.',
   emails_failed_total: 'Emails given up on (refused, or undeliverable for 23 hours), by template.',
+  emails_deferred_total:
+    'Emails put off for a later attempt after a provider fault (429, 5xx, timeout, lost connection), by template.',
   postings_received_total: 'Postings received through the match webhook.',
   matches_total: 'Pairs of alert and posting recorded by the matcher.',
   provider_events_total: 'Events received from the email provider, by type.',

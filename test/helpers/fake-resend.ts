@@ -12,6 +12,17 @@ export interface DeliveredEmail {
   idempotencyKey: string | undefined;
 }
 
+/** One request as the fake saw it, for tests of retries and backoff. */
+export interface ReceivedRequest {
+  /** Date.now() when its body had arrived */
+  at: number;
+  idempotencyKey: string | undefined;
+  /** the status answered; 0 when the connection was destroyed instead */
+  status: number;
+  /** emails this request added to `delivered` (0 for a failure or a replay from memory) */
+  delivered: number;
+}
+
 export interface FakeResend {
   /** base URL for `new Resend(key, { baseUrl })`, without a trailing slash */
   url: string;
@@ -20,6 +31,8 @@ export interface FakeResend {
   delivered: DeliveredEmail[];
   /** requests received, including failed, dropped and replayed ones */
   readonly requests: number;
+  /** every request received, in order */
+  received: ReceivedRequest[];
   /** the next `count` requests are answered with `status` and a Resend-shaped error */
   failNext(
     count: number,
@@ -28,6 +41,8 @@ export interface FakeResend {
   ): void;
   /** delays every answer by `ms` until set back to 0 */
   slow(ms: number): void;
+  /** delays the answers to the next `count` requests by `ms` each (the request is carried out) */
+  slowNext(count: number, ms: number): void;
   /**
    * the next `count` requests get no answer: the socket is destroyed, before the request is
    * carried out or, with `afterDelivery`, after it (the answer is lost, the emails went out)
@@ -87,28 +102,41 @@ export async function startFakeResend(
   let failures: Failure[] = [];
   let drops: Array<{ afterDelivery: boolean }> = [];
   let delayMs = 0;
+  let slowQueue: number[] = [];
   let requests = 0;
+  const received: ReceivedRequest[] = [];
 
   async function handle(request: IncomingMessage, response: ServerResponse) {
     requests++;
     const raw = await readBody(request);
+    const seen: ReceivedRequest = {
+      at: Date.now(),
+      idempotencyKey: header(request, 'idempotency-key'),
+      status: 0,
+      delivered: 0,
+    };
+    received.push(seen);
     const drop = drops.shift();
     if (drop && !drop.afterDelivery) {
       request.socket.destroy();
       return;
     }
     const failure = failures.shift();
+    const wait = slowQueue.shift() ?? delayMs;
     let paused = false;
     const pause = async () => {
       paused = true;
-      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     };
+    const before = delivered.length;
     const answer = failure ? failed(failure) : await answerRequest(request, raw, pause);
+    seen.delivered = delivered.length - before;
     if (!paused) await pause();
     if (drop) {
       request.socket.destroy();
       return;
     }
+    seen.status = answer.status;
     response.writeHead(answer.status, {
       'content-type': 'application/json',
       ...answer.headers,
@@ -232,11 +260,15 @@ export async function startFakeResend(
     get requests() {
       return requests;
     },
+    received,
     failNext(count, status, failure = {}) {
       for (let i = 0; i < count; i++) failures.push({ status, ...failure });
     },
     slow(ms) {
       delayMs = ms;
+    },
+    slowNext(count, ms) {
+      for (let i = 0; i < count; i++) slowQueue.push(ms);
     },
     dropNext(count, drop = {}) {
       for (let i = 0; i < count; i++) drops.push({ afterDelivery: drop.afterDelivery ?? false });
@@ -247,7 +279,9 @@ export async function startFakeResend(
       failures = [];
       drops = [];
       delayMs = 0;
+      slowQueue = [];
       requests = 0;
+      received.length = 0;
     },
     close() {
       server.closeAllConnections();
