@@ -27,6 +27,9 @@ async function main() {
       }),
   );
 
+  // What a stopped or crashed instance left queued goes out now rather than at the next minute.
+  void scheduled.find((cron) => cron.name === 'deliver')?.trigger();
+
   const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
     log.info('listening', {
       port: info.port,
