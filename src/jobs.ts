@@ -56,8 +56,13 @@ export const jobs: Job[] = [
   },
 ];
 
-/** How long a run may hold its job before another instance may take it over (a crashed run). */
-const JOB_LEASE_MS = 30 * 60_000;
+/**
+ * A run holds its job for two minutes at a time and renews the lease every half minute while it
+ * lasts, so that a long run keeps its job, and a run killed outright (SIGKILL, an out-of-memory
+ * kill, a lost machine) frees it for the next run within two minutes.
+ */
+const JOB_LEASE_MS = 2 * 60_000;
+const JOB_LEASE_RENEW_MS = 30_000;
 
 export type JobOutcome =
   | { status: 'done'; durationMs: number; result: LogFields }
@@ -86,6 +91,11 @@ export async function runJob(
   if (!leased) return { status: 'busy' };
 
   const started = performance.now();
+  const renewal = setInterval(() => {
+    renewLease(deps, job.name, startedAt).catch((error: unknown) => {
+      deps.log.warn('job lease not renewed', { job: job.name, ...describeError(error) });
+    });
+  }, JOB_LEASE_RENEW_MS);
   let outcome: JobOutcome;
   try {
     const result = await job.run(deps, startedAt, options.stop);
@@ -94,8 +104,10 @@ export async function runJob(
   } catch (error) {
     outcome = { status: 'failed', durationMs: Math.round(performance.now() - started) };
     deps.log.error('job failed', { job: job.name, ...describeError(error) });
+  } finally {
+    clearInterval(renewal);
   }
-  await releaseJob(deps, job.name, outcome);
+  await releaseJob(deps, job.name, startedAt, outcome);
   return outcome;
 }
 
@@ -114,22 +126,32 @@ async function leaseJob(deps: Deps, name: string, startedAt: Date): Promise<bool
   return leased.length > 0;
 }
 
+/** Extends this run's lease; the start time tells this run's lease from a later run's. */
+async function renewLease(deps: Deps, name: string, startedAt: Date) {
+  await deps.db
+    .update(jobState)
+    .set({ lockedUntil: new Date(deps.clock.now().getTime() + JOB_LEASE_MS) })
+    .where(and(eq(jobState.name, name), eq(jobState.lastStartedAt, startedAt)));
+}
+
 /** Pauses between attempts to release a lease while the database is away: about a minute in all. */
 const RELEASE_RETRY_MS = [250, 500, 1000, 2000, 4000, 8000, 15_000, 30_000];
 
 /**
  * Records the run and frees the job. A run that failed because the database went away would
- * otherwise keep its job leased for half an hour after the database is back, so the release is
- * tried again for about a minute before the lease is left to lapse.
+ * otherwise keep its job leased after the database is back, so the release is tried again for
+ * about a minute before the lease is left to lapse.
  */
-async function releaseJob(deps: Deps, name: string, outcome: JobOutcome) {
+async function releaseJob(deps: Deps, name: string, startedAt: Date, outcome: JobOutcome) {
   if (outcome.status === 'busy') return;
   for (let attempt = 0; ; attempt++) {
     try {
       await deps.db
         .update(jobState)
         .set({
-          lockedUntil: null,
+          // A run whose lease lapsed (the database was away for minutes) leaves its successor's be.
+          lockedUntil: sql`case when ${jobState.lastStartedAt} = ${startedAt.toISOString()}::timestamptz
+            then null else ${jobState.lockedUntil} end`,
           lastFinishedAt: deps.clock.now(),
           lastDurationMs: outcome.durationMs,
           lastOk: outcome.status === 'done',

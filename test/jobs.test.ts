@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { jobState } from '../src/db/schema';
 import { type Job, jobs, runJob } from '../src/jobs';
 import { setupTestContext } from './helpers/context';
@@ -73,5 +73,43 @@ describe('scheduled jobs', () => {
     expect(await runJob(ctx.deps, job)).toEqual({ status: 'busy' });
     ctx.clock.advance(60_000);
     expect(await runJob(ctx.deps, job)).toMatchObject({ status: 'done' });
+  });
+
+  it('keeps the job of a long run by renewing its two-minute lease, and frees it after', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      let finish: (() => void) | undefined;
+      const long: Job = {
+        name: 'long',
+        cron: '* * * * *',
+        run: () =>
+          new Promise((resolve) => {
+            finish = () => resolve({});
+          }),
+      };
+      const run = runJob(ctx.deps, long);
+      await vi.waitFor(() => expect(finish).toBeDefined());
+      const leaseUntil = async () =>
+        (await ctx.database.db.select().from(jobState)).find((row) => row.name === 'long')
+          ?.lockedUntil;
+      await vi.waitFor(async () => expect(await leaseUntil()).toBeInstanceOf(Date));
+      const firstLease = (await leaseUntil()) ?? new Date(0);
+
+      for (let renewal = 0; renewal < 5; renewal++) {
+        ctx.clock.advance(30_000);
+        vi.advanceTimersByTime(30_000);
+        const expected = ctx.clock.now().getTime() + 120_000;
+        await vi.waitFor(async () => expect((await leaseUntil())?.getTime()).toBe(expected));
+      }
+      // Past the first lease: another instance is still turned away.
+      expect(ctx.clock.now().getTime()).toBeGreaterThan(firstLease.getTime());
+      expect(await runJob(ctx.deps, long)).toEqual({ status: 'busy' });
+
+      finish?.();
+      expect(await run).toMatchObject({ status: 'done' });
+      expect(await leaseUntil()).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -235,7 +235,8 @@ describe('SIGKILL while a job is sending', () => {
     expect((await early.exited).code).toBe(1);
     expect(early.output()).toContain('job digests: busy');
 
-    // Half an hour later the lease has lapsed (moved back here instead of waited for).
+    // The killed run no longer renews its lease; two minutes later it has lapsed (moved back here
+    // instead of waited for).
     await ctx.database.db.execute(
       sql`update job_state set locked_until = ${new Date(Date.now() - 1000).toISOString()}::timestamptz
           where locked_until is not null`,
