@@ -201,6 +201,26 @@ describe('the Resend transport over the network while the provider misbehaves', 
     });
   }, 30_000);
 
+  it('retries a connection reset while the request body is still being sent', async () => {
+    const addresses = await seedDueDigests(ctx.database.db, ctx.keyring, {
+      count: DIGESTS,
+      now: ctx.clock.now(),
+    });
+    fake.dropNext(2, { midRequest: true });
+
+    const outcome = await runUntilDelivered(addresses);
+
+    expect(outcome).toMatchObject({ lost: 0, duplicates: 0, notSent: 0 });
+    const [first] = byKey(fake.received);
+    expect(first?.map((request) => request.status)).toEqual([0, 0, 200]);
+    figures.push({
+      fault: 'connection reset mid-request ×2',
+      digests: DIGESTS,
+      ...outcome,
+      requests: fake.requests,
+    });
+  }, 30_000);
+
   it('delivers once when the answer is lost after the provider sent the emails', async () => {
     const addresses = await seedDueDigests(ctx.database.db, ctx.keyring, {
       count: DIGESTS,

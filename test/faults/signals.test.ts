@@ -169,7 +169,7 @@ describe('SIGTERM while a job is sending', () => {
     } finally {
       await service.kill();
     }
-  }, 60_000);
+  }, 90_000);
 
   it('`npm run job -- all` finishes the digest batch in hand, skips the jobs after it, exits 0', async () => {
     const addresses = await seedDueDigests(ctx.database.db, ctx.keyring, {
@@ -211,7 +211,7 @@ describe('SIGTERM while a job is sending', () => {
       lost: addresses.filter((address) => !counts.has(address)).length,
       duplicates: [...counts.values()].filter((n) => n > 1).length,
     });
-  }, 60_000);
+  }, 90_000);
 });
 
 describe('SIGKILL while a job is sending', () => {
@@ -259,5 +259,5 @@ describe('SIGKILL while a job is sending', () => {
       lost: addresses.filter((address) => !counts.has(address)).length,
       duplicates: [...counts.values()].filter((n) => n > 1).length,
     });
-  }, 60_000);
+  }, 90_000);
 });

@@ -45,9 +45,10 @@ export interface FakeResend {
   slowNext(count: number, ms: number): void;
   /**
    * the next `count` requests get no answer: the socket is destroyed, before the request is
-   * carried out or, with `afterDelivery`, after it (the answer is lost, the emails went out)
+   * carried out or, with `afterDelivery`, after it (the answer is lost, the emails went out), or
+   * with `midRequest` as soon as the request's headers are in, while its body is still coming
    */
-  dropNext(count: number, options?: { afterDelivery?: boolean }): void;
+  dropNext(count: number, options?: { afterDelivery?: boolean; midRequest?: boolean }): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -100,7 +101,7 @@ export async function startFakeResend(
   const delivered: DeliveredEmail[] = [];
   const remembered = new Map<string, Remembered>();
   let failures: Failure[] = [];
-  let drops: Array<{ afterDelivery: boolean }> = [];
+  let drops: Array<{ afterDelivery: boolean; midRequest: boolean }> = [];
   let delayMs = 0;
   let slowQueue: number[] = [];
   let requests = 0;
@@ -108,6 +109,17 @@ export async function startFakeResend(
 
   async function handle(request: IncomingMessage, response: ServerResponse) {
     requests++;
+    if (drops[0]?.midRequest) {
+      drops.shift();
+      received.push({
+        at: Date.now(),
+        idempotencyKey: header(request, 'idempotency-key'),
+        status: 0,
+        delivered: 0,
+      });
+      request.socket.destroy();
+      return;
+    }
     const raw = await readBody(request);
     const seen: ReceivedRequest = {
       at: Date.now(),
@@ -271,7 +283,12 @@ export async function startFakeResend(
       for (let i = 0; i < count; i++) slowQueue.push(ms);
     },
     dropNext(count, drop = {}) {
-      for (let i = 0; i < count; i++) drops.push({ afterDelivery: drop.afterDelivery ?? false });
+      for (let i = 0; i < count; i++) {
+        drops.push({
+          afterDelivery: drop.afterDelivery ?? false,
+          midRequest: drop.midRequest ?? false,
+        });
+      }
     },
     reset() {
       delivered.length = 0;
