@@ -214,7 +214,50 @@ describe('SIGTERM while a job is sending', () => {
   }, 90_000);
 });
 
+/** What the job leases of a killed run look like two minutes later, without waiting for them. */
+async function lapseJobLeases() {
+  await ctx.database.db.execute(
+    sql`update job_state set locked_until = ${new Date(Date.now() - 1000).toISOString()}::timestamptz
+        where locked_until is not null`,
+  );
+}
+
 describe('SIGKILL while a job is sending', () => {
+  it('the service killed mid-deliver: restarted, it sends the rest and nothing twice', async () => {
+    const addresses = await queueEmails(1000);
+    fake.slow(300);
+    const killed = await startService(env({ DELIVERY_LEASE_SECONDS: '1' }));
+    await waitForRequests(3, killed);
+    await killed.kill();
+    const sentBeforeKill = fake.delivered.length;
+    expect(sentBeforeKill).toBeLessThan(1000);
+
+    fake.slow(0);
+    await lapseJobLeases();
+    await sleep(1100);
+    const restarted = await startService(env({ DELIVERY_LEASE_SECONDS: '1' }));
+    try {
+      // The restarted service sends what was left as it starts, without waiting for the minute.
+      await restarted.waitForLog('job done');
+      const counts = copies();
+      expect(addresses.filter((address) => counts.get(address) !== 1)).toEqual([]);
+      const rows = await ctx.database.db.select().from(messages);
+      expect(rows.filter((row) => row.status !== 'sent')).toEqual([]);
+      restarted.child.kill('SIGTERM');
+      expect((await restarted.exited).code).toBe(0);
+      figures.push({
+        fault: 'SIGKILL to the service during deliver, then a restart',
+        emails: 1000,
+        sentBeforeKill,
+        providerRequests: fake.requests,
+        lost: addresses.filter((address) => !counts.has(address)).length,
+        duplicates: [...counts.values()].filter((n) => n > 1).length,
+      });
+    } finally {
+      await restarted.kill();
+    }
+  }, 90_000);
+
   it('`npm run job -- all` killed mid-digest: the next run after the lease lapses sends each digest once', async () => {
     const addresses = await seedDueDigests(ctx.database.db, ctx.keyring, {
       count: 600,
@@ -235,12 +278,8 @@ describe('SIGKILL while a job is sending', () => {
     expect((await early.exited).code).toBe(1);
     expect(early.output()).toContain('job digests: busy');
 
-    // The killed run no longer renews its lease; two minutes later it has lapsed (moved back here
-    // instead of waited for).
-    await ctx.database.db.execute(
-      sql`update job_state set locked_until = ${new Date(Date.now() - 1000).toISOString()}::timestamptz
-          where locked_until is not null`,
-    );
+    // The killed run no longer renews its lease; two minutes later it has lapsed.
+    await lapseJobLeases();
     await sleep(1100);
     const rerun = job(['all'], { DELIVERY_LEASE_SECONDS: '1' });
     expect({ code: (await rerun.exited).code, output: rerun.output().slice(-2000) }).toMatchObject({
