@@ -18,6 +18,7 @@ import { requestLog, securityHeaders } from './http/middleware';
 import { pageStrings } from './http/strings';
 import { stylesheet } from './http/style';
 import { describeError } from './log';
+import { apiReference } from './openapi/routes';
 import { renderMetrics } from './operations/metrics';
 import { postingsApi } from './postings/routes';
 
@@ -77,9 +78,9 @@ export function createApp(deps: Deps) {
   app.route('/v1/postings', postingsApi(deps));
   app.route('/v1/email-events', emailEventsApi(deps));
   app.route('/alerts', alertPages(deps));
-  if (deps.outbox && config.NODE_ENV !== 'production') {
-    app.route('/dev/outbox', outboxViewer(deps.outbox));
-  }
+  const devOutbox = deps.outbox && config.NODE_ENV !== 'production' ? deps.outbox : undefined;
+  if (devOutbox) app.route('/dev/outbox', outboxViewer(devOutbox));
+  app.route('/', apiReference(config, { devOutbox: devOutbox !== undefined }));
 
   app.notFound((c) => respondWithError(c, new AppError('not_found', 'There is nothing here.')));
   app.onError((error, c) => {

@@ -1,7 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import { type Context, Hono } from 'hono';
-import { z } from 'zod';
-import { locales } from '../db/schema';
+import type { z } from 'zod';
 import type { Deps } from '../deps';
 import { detailsFromIssues, invalidInput, unauthorized } from '../errors';
 import { firstField, readBody, wantsHtml } from '../http/body';
@@ -20,7 +19,7 @@ import {
   updateAlertSettings,
 } from './manage';
 import { sendManageLinks } from './manage-links';
-import { emailSchema, subscribeRequest, tokenSchema } from './schemas';
+import { manageLinkRequest, subscribeRequest, tokenSchema } from './schemas';
 import { admitClient, subscribeAlert } from './service';
 
 /** The same answer for every accepted request, known address or not (no enumeration). */
@@ -28,12 +27,6 @@ export const ACCEPTED = {
   status: 'accepted',
   message: 'If the address can receive email, a message is on its way to it.',
 } as const;
-
-const manageLinkRequest = z.strictObject({
-  email: emailSchema,
-  locale: z.enum(locales).optional(),
-  website: z.string().max(2000).optional(),
-});
 
 /**
  * `/v1/alerts`: subscribing and asking for manage links (JSON, or form posts from plain HTML

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { type Locale, locales } from '../db/schema';
 import { AppError, invalidInput } from '../errors';
 import { firstField, readBody, wantsHtml } from '../http/body';
-import { tokenSchema } from './schemas';
+import { linkTokenPost, tokenSchema } from './schemas';
 
 export function queryToken(c: Context): string | undefined {
   const parsed = tokenSchema.safeParse(c.req.query('token'));
@@ -27,13 +27,13 @@ export async function readTokenPost(
       if (typeof value === 'string') fields[name] = value;
     }
   }
-  const parsed = tokenSchema.safeParse(fields.token ?? c.req.query('token'));
+  const parsed = linkTokenPost.safeParse({ token: fields.token ?? c.req.query('token') });
   if (!parsed.success) {
     throw invalidInput('The link token is missing or malformed.', [
       { path: 'token', message: 'must be the token from the link' },
     ]);
   }
-  return { token: parsed.data, html: body.kind === 'form' || wantsHtml(c), fields };
+  return { token: parsed.data.token, html: body.kind === 'form' || wantsHtml(c), fields };
 }
 
 export function ignoreNotFound(error: unknown): undefined {

@@ -8,11 +8,22 @@ export interface PageProps {
   title: string;
   /** the page's own path and query, for the language links */
   path: string;
+  /** a wider main column, for reference pages with tables */
+  wide?: boolean;
+  /** false for pages in one language only (the API reference) */
+  languageSwitch?: boolean;
   children?: Child;
 }
 
 /** The frame of every page: one heading, a language switch and a main landmark. */
-export function Page({ locale, title, path, children }: PageProps) {
+export function Page({
+  locale,
+  title,
+  path,
+  wide = false,
+  languageSwitch = true,
+  children,
+}: PageProps) {
   const t = pageStrings[locale];
   return (
     <html lang={locale}>
@@ -26,25 +37,27 @@ export function Page({ locale, title, path, children }: PageProps) {
       <body>
         <header class="site">
           <span class="brand">{t.serviceName}</span>
-          <nav aria-label="Language / Kieli / Språk">
-            <ul class="languages">
-              {locales.map((code) => (
-                <li>
-                  {code === locale ? (
-                    <span aria-current="true" lang={code}>
-                      {pageStrings[code].languageName}
-                    </span>
-                  ) : (
-                    <a href={withLang(path, code)} lang={code} hreflang={code}>
-                      {pageStrings[code].languageName}
-                    </a>
-                  )}
-                </li>
-              ))}
-            </ul>
-          </nav>
+          {languageSwitch && (
+            <nav aria-label="Language / Kieli / Språk">
+              <ul class="languages">
+                {locales.map((code) => (
+                  <li>
+                    {code === locale ? (
+                      <span aria-current="true" lang={code}>
+                        {pageStrings[code].languageName}
+                      </span>
+                    ) : (
+                      <a href={withLang(path, code)} lang={code} hreflang={code}>
+                        {pageStrings[code].languageName}
+                      </a>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          )}
         </header>
-        <main id="main">
+        <main id="main" class={wide ? 'wide' : undefined}>
           <h1>{title}</h1>
           {children}
         </main>
