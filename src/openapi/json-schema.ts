@@ -38,6 +38,10 @@ type StringChecks = {
  */
 function statePipedStringChecks(ctx: { zodSchema: z.core.$ZodTypes; jsonSchema: JsonSchema }) {
   const def = ctx.zodSchema._zod.def;
+  if (def.type === 'string' && 'protocol' in def && def.protocol instanceof RegExp) {
+    statePermittedProtocols(ctx.jsonSchema, def.protocol);
+    return;
+  }
   if (def.type !== 'pipe' || def.out._zod.def.type !== 'string') return;
   if (ctx.jsonSchema.type !== 'string') return;
   // zod's string schemas (formats included) expose their bounds as these getters.
@@ -51,4 +55,14 @@ function statePipedStringChecks(ctx: { zodSchema: z.core.$ZodTypes; jsonSchema: 
       typeof stated === 'number' ? Math.min(stated, checks.maxLength) : checks.maxLength;
   }
   if (checks.format && ctx.jsonSchema.format === undefined) ctx.jsonSchema.format = checks.format;
+}
+
+/**
+ * `z.url({ protocol: /^https$/ })` comes out as a bare `format: uri`, which lets any scheme
+ * through; the protocols it permits are stated as a pattern on the start of the URL.
+ */
+function statePermittedProtocols(jsonSchema: JsonSchema, protocol: RegExp) {
+  if (jsonSchema.pattern !== undefined) return;
+  const inner = protocol.source.replace(/^\^/, '').replace(/\$$/, '');
+  jsonSchema.pattern = `^(?:${inner}):`;
 }
