@@ -1,9 +1,8 @@
 import { serve } from '@hono/node-server';
-import { Cron } from 'croner';
 import { createApp } from '../app';
 import { ConfigError, parseConfig } from '../config';
-import { jobs, runJob } from '../jobs';
 import { createJsonLog, describeError } from '../log';
+import { scheduleJobs } from './scheduler';
 import { buildNodeDeps } from './services';
 
 /** `npm start`: the service on Node, PGlite and the outbox folder unless configured otherwise. */
@@ -15,16 +14,7 @@ async function main() {
   const { deps, database } = await buildNodeDeps(config, log);
   const app = createApp(deps);
 
-  const running = new Set<Promise<unknown>>();
-  const scheduled = jobs.map(
-    (job) =>
-      // `protect`: a run that lasts past the next tick is not started twice.
-      new Cron(job.cron, { name: job.name, protect: true, timezone: 'UTC' }, async () => {
-        const run = runJob(deps, job);
-        running.add(run);
-        await run.finally(() => running.delete(run));
-      }),
-  );
+  const scheduler = scheduleJobs(deps);
 
   const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
     log.info('listening', {
@@ -39,12 +29,10 @@ async function main() {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info('stopping', { signal, runningJobs: running.size });
-    for (const job of scheduled) job.stop();
-    // Jobs work in transactions of their own: letting the current one finish leaves nothing
-    // half-done, and whatever a run did not reach, the next run does.
+    log.info('stopping', { signal, runningJobs: scheduler.running });
+    const jobsStopped = scheduler.stop();
     server.close(async () => {
-      await Promise.allSettled([...running]);
+      await jobsStopped;
       await database.close();
       log.info('stopped');
       process.exit(0);
