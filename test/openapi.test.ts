@@ -262,6 +262,7 @@ describe('GET /docs', () => {
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).not.toMatch(/script-src|unsafe-inline/);
     const html = await response.text();
+    expect(html).toMatch(/^<!DOCTYPE html><html lang="en">/);
     expect(html).not.toMatch(/<script|\sstyle=|https?:\/\/cdn/i);
     expect(html).toContain('<link rel="stylesheet" href="/assets/style.css"/>');
 
