@@ -1,3 +1,9 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { serve } from '@hono/node-server';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -8,10 +14,19 @@ import { createApp } from '../src/app';
 import type { OutboxReader } from '../src/deps';
 import { type OpenApiDocument, openApiDocument } from '../src/openapi/document';
 import { examples } from '../src/openapi/examples';
+import { signingRecipes } from '../src/openapi/signing-recipes';
 import { postingsRequest, withdrawalsRequest } from '../src/postings/schemas';
 import { postJson, subscribe, subscribeAndConfirm } from './helpers/alerts';
 import { setupTestContext } from './helpers/context';
-import { jobPosting, postPostings, postSigned, webhookEnv } from './helpers/postings';
+import { freePort } from './helpers/net';
+import {
+  countRows,
+  jobPosting,
+  postPostings,
+  postSigned,
+  WEBHOOK_SECRET,
+  webhookEnv,
+} from './helpers/postings';
 
 const ctx = setupTestContext({ env: webhookEnv });
 
@@ -286,5 +301,29 @@ describe('GET /docs', () => {
     expect(html).toContain(`${ctx.config.PUBLIC_BASE_URL}/v1/postings`);
     expect(html).toContain('openssl dgst -sha256 -mac HMAC');
     expect(html).toContain('createHmac(');
+  });
+
+  it('gives a Node signing recipe that a real delivery succeeds with', async () => {
+    const port = await freePort();
+    const server = serve({ fetch: ctx.app.fetch, port, hostname: '127.0.0.1' });
+    const dir = await mkdtemp(join(tmpdir(), 'tpv-recipe-'));
+    try {
+      const recipe = signingRecipes(`http://127.0.0.1:${port}`).find((entry) =>
+        entry.title.startsWith('Node (18'),
+      );
+      if (!recipe) throw new Error('no Node recipe');
+      const posting = { ...jobPosting(ctx), publishedAt: new Date().toISOString() };
+      const script = recipe.code
+        .replace("'whsec_...'", JSON.stringify(WEBHOOK_SECRET))
+        .replace('/* postings */', JSON.stringify(posting));
+      await writeFile(join(dir, 'send.mjs'), script);
+      // The service checks the timestamp against its own clock: the recipe signs with the real one.
+      ctx.clock.set(new Date());
+      await promisify(execFile)(process.execPath, [join(dir, 'send.mjs')]);
+      expect(await countRows(ctx.database.db, 'postings')).toBe(1);
+    } finally {
+      server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -20,7 +20,7 @@ directory of its own, emptied first; subscribes three visitors through the HTTP 
 each through the confirmation page's button with the link from the outbox email, pushes sample
 Finnish, Swedish and English postings through the signed match webhook, runs the digests job
 and prints where to read the emails. Then it keeps serving until Ctrl-C (--exit: stops at once).
-PORT and PUBLIC_BASE_URL are read from the environment as by npm start.`;
+PORT, PUBLIC_BASE_URL and POSTINGS_WEBHOOK_SECRET are read from the environment when set.`;
 
 /** `npm run demo`: the whole flow of SPEC.md §2 on this machine, in a minute. */
 async function main() {
@@ -49,7 +49,7 @@ async function main() {
     DATA_DIR: join(dir, 'pgdata'),
     OUTBOX_DIR: join(dir, 'outbox'),
     KEYS_FILE: join(dir, 'keys.json'),
-    POSTINGS_WEBHOOK_SECRET: `whsec_${generateKey()}`,
+    POSTINGS_WEBHOOK_SECRET: process.env.POSTINGS_WEBHOOK_SECRET ?? `whsec_${generateKey()}`,
   });
   const log = createJsonLog((line) => process.stderr.write(`${line}\n`), {
     level: config.LOG_LEVEL,
@@ -65,6 +65,8 @@ async function main() {
 
   say(`Työpaikkavahti demo: ${base}`);
   say(`  database ${config.DATA_DIR} (PGlite), emails ${config.OUTBOX_DIR}`);
+  // A throwaway secret of this demo, shown so that deliveries can be signed by hand too.
+  say(`  POSTINGS_WEBHOOK_SECRET=${config.POSTINGS_WEBHOOK_SECRET}`);
   say();
 
   const call = async (path: string, init: RequestInit = {}) => {
@@ -102,7 +104,7 @@ async function main() {
   }
 
   say('3. The postings pipeline pushes postings through the signed webhook: POST /v1/postings');
-  const postings = demoPostings(new Date());
+  const postings = demoPostings(deps.clock.now());
   const body = JSON.stringify({ postings });
   const secret = config.POSTINGS_WEBHOOK_SECRET;
   if (!secret) throw new Error('the demo sets POSTINGS_WEBHOOK_SECRET');
@@ -110,7 +112,7 @@ async function main() {
     secret,
     id: `demo_${crypto.randomUUID()}`,
     body,
-    at: new Date(),
+    at: deps.clock.now(),
   });
   const receipt = await call('/v1/postings', {
     method: 'POST',

@@ -17,7 +17,7 @@ curl -s -X POST ${baseUrl}/v1/postings -H 'content-type: application/json' \\
       title: 'Node (18 or later), no library',
       code: `import { createHmac, randomUUID } from 'node:crypto';
 
-const secret = process.env.POSTINGS_WEBHOOK_SECRET; // whsec_...
+const secret = 'whsec_...'; // POSTINGS_WEBHOOK_SECRET, from your secret store
 const body = JSON.stringify({ postings: [/* postings */] });
 const id = \`msg_\${randomUUID()}\`; // keep it when retrying the same delivery
 const timestamp = Math.floor(Date.now() / 1000).toString();
@@ -34,7 +34,7 @@ const response = await fetch('${baseUrl}/v1/postings', {
   },
   body,
 });
-console.log(response.status, await response.json());`,
+if (!response.ok) throw new Error(\`\${response.status}: \${await response.text()}\`);`,
     },
     {
       title: 'Node with the reference library (standardwebhooks)',
