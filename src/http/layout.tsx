@@ -6,8 +6,11 @@ import { pageStrings } from './strings';
 export interface PageProps {
   locale: Locale;
   title: string;
-  /** the page's own path and query, for the language links */
-  path: string;
+  /**
+   * the page's own path and query, for the language links; absent on the answer to a POST, which
+   * a link cannot fetch again in another language
+   */
+  path?: string;
   children?: Child;
 }
 
@@ -22,27 +25,30 @@ export function Page({ locale, title, path, children }: PageProps) {
         <meta name="robots" content="noindex" />
         <title>{`${title} – ${t.serviceName}`}</title>
         <link rel="stylesheet" href="/assets/style.css" />
+        <link rel="icon" href="/assets/icon.svg" type="image/svg+xml" />
       </head>
       <body>
         <header class="site">
           <span class="brand">{t.serviceName}</span>
-          <nav aria-label="Language / Kieli / Språk">
-            <ul class="languages">
-              {locales.map((code) => (
-                <li>
-                  {code === locale ? (
-                    <span aria-current="true" lang={code}>
-                      {pageStrings[code].languageName}
-                    </span>
-                  ) : (
-                    <a href={withLang(path, code)} lang={code} hreflang={code}>
-                      {pageStrings[code].languageName}
-                    </a>
-                  )}
-                </li>
-              ))}
-            </ul>
-          </nav>
+          {path !== undefined && (
+            <nav aria-label="Language / Kieli / Språk">
+              <ul class="languages">
+                {locales.map((code) => (
+                  <li>
+                    {code === locale ? (
+                      <span aria-current="true" lang={code}>
+                        {pageStrings[code].languageName}
+                      </span>
+                    ) : (
+                      <a href={withLang(path, code)} lang={code} hreflang={code}>
+                        {pageStrings[code].languageName}
+                      </a>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          )}
         </header>
         <main id="main">
           <h1>{title}</h1>
