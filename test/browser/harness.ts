@@ -9,7 +9,7 @@ import { createApp } from '../../src/app';
 import { type Config, parseConfig } from '../../src/config';
 import { createKeyring } from '../../src/crypto/keyring';
 import type { Db } from '../../src/db/database';
-import type { Locale } from '../../src/db/schema';
+import { alerts, type Locale } from '../../src/db/schema';
 import { createOutboxFolder } from '../../src/delivery/outbox-folder';
 import type { Deps, OutboxEntry } from '../../src/deps';
 import { createJsonLog } from '../../src/log';
@@ -168,6 +168,52 @@ export async function lastLink(service: RunningService, to: string, path: string
     if (href) return new URL(href);
   }
   throw new Error(`none of the ${emails.length} emails to that address links to ${path}`);
+}
+
+/**
+ * Subscribes through the JSON API, as a job board's own code would; returns the pending alert's
+ * id and the links of its confirmation email.
+ */
+export async function subscribeThroughApi(
+  service: RunningService,
+  locale: Locale,
+  email: string,
+  extra: Record<string, unknown> = {},
+) {
+  const response = await fetch(`${service.url}/v1/alerts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      email,
+      locale,
+      label: hostSearch[locale].label,
+      criteria: hostSearch[locale].criteria,
+      acceptTerms: true,
+      ...extra,
+    }),
+  });
+  if (response.status !== 202) throw new Error(`subscribing answered ${response.status}`);
+  const confirm = await lastLink(service, email, '/alerts/confirm');
+  const notMe = await lastLink(service, email, '/alerts/not-me');
+  const token = confirm.searchParams.get('token') ?? '';
+  const rows = await service.deps.db.select({ id: alerts.id }).from(alerts);
+  for (const row of rows) {
+    if ((await service.deps.keyring.tokenFor(row.id, 'confirm')) === token) {
+      return { id: row.id, confirm, notMe };
+    }
+  }
+  throw new Error('no alert holds the token of the confirmation link');
+}
+
+/** A page link with a token of the alert's, as its emails carry it. */
+export async function tokenLink(
+  service: RunningService,
+  id: string,
+  purpose: 'manage' | 'unsubscribe',
+  path: string,
+): Promise<URL> {
+  const token = await service.deps.keyring.tokenFor(id, purpose);
+  return new URL(`${path}?token=${token}`, service.url);
 }
 
 export const hostSearch: Record<
