@@ -331,15 +331,16 @@ const source = String.raw`/* Työpaikkavahti widget: <job-alert-form> or <script
       if (script.hasAttribute(pair[1])) element.setAttribute(pair[0], script.getAttribute(pair[1]));
     });
     var target = script.getAttribute('data-target');
+    // Into the target, or right after the script tag when there is none (or it matches nothing).
     var place = function () {
-      var host = target ? document.querySelector(target) : null;
-      if (target && !host) {
-        console.error('job-alert-form: no element matches data-target ' + target);
-      } else if (host) {
-        host.append(element);
-      } else {
-        script.after(element);
+      var host = null;
+      try {
+        host = target ? document.querySelector(target) : null;
+      } catch (error) {
+        // not a selector: the form goes after the tag
       }
+      if (host) host.append(element);
+      else script.after(element);
     };
     if (target && document.readyState === 'loading') document.addEventListener('DOMContentLoaded', place);
     else place();
