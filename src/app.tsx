@@ -16,11 +16,12 @@ import { prefersJson, wantsHtml } from './http/body';
 import { Page } from './http/layout';
 import { requestLog, securityHeaders } from './http/middleware';
 import { pageStrings } from './http/strings';
-import { stylesheet } from './http/style';
+import { icon, stylesheet } from './http/style';
 import { describeError } from './log';
 import { apiReference } from './openapi/routes';
 import { renderMetrics } from './operations/metrics';
 import { postingsApi } from './postings/routes';
+import { widgetAssets } from './widget/routes';
 
 /** Subscribe bodies are small; anything larger is refused before it is read (SPEC.md §5). */
 const SUBSCRIBE_BODY_LIMIT = 16 * 1024;
@@ -56,6 +57,12 @@ export function createApp(deps: Deps) {
     c.header('Cache-Control', 'public, max-age=3600');
     return c.body(stylesheet, 200, { 'Content-Type': 'text/css; charset=utf-8' });
   });
+  app.get('/assets/icon.svg', (c) => {
+    c.header('Cache-Control', 'public, max-age=86400');
+    return c.body(icon, 200, { 'Content-Type': 'image/svg+xml' });
+  });
+
+  app.route('/', widgetAssets(config));
 
   const limit = bodyLimit({
     maxSize: SUBSCRIBE_BODY_LIMIT,
@@ -69,6 +76,8 @@ export function createApp(deps: Deps) {
       origin: config.ALLOWED_ORIGINS,
       allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
       allowHeaders: ['Content-Type', 'Authorization'],
+      // The widget tells a visitor who was rate limited how long to wait.
+      exposeHeaders: ['Retry-After'],
       maxAge: 600,
     }),
   );
@@ -110,7 +119,15 @@ function respondWithError(c: Context, error: AppError) {
       ? t.invalidTitle
       : error.code === 'not_found'
         ? t.notFoundTitle
-        : t.errorTitle;
+        : error instanceof RateLimited
+          ? t.rateLimitedTitle
+          : t.errorTitle;
+  const lead =
+    error.code === 'not_found'
+      ? t.notFoundLead
+      : error instanceof RateLimited
+        ? t.rateLimitedLead(Math.max(1, Math.ceil(error.retryAfterSeconds / 60)))
+        : error.message;
   return c.html(
     <Page locale={locale} title={title} path={pagePath(c)}>
       {error.details ? (
@@ -125,7 +142,7 @@ function respondWithError(c: Context, error: AppError) {
           </ul>
         </div>
       ) : (
-        <p role="alert">{error.code === 'not_found' ? t.notFoundLead : error.message}</p>
+        <p role="alert">{lead}</p>
       )}
     </Page>,
     error.status,

@@ -1,9 +1,10 @@
 /** @jsxImportSource hono/jsx */
 import { type Context, Hono } from 'hono';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { locales } from '../db/schema';
 import type { Deps } from '../deps';
 import { detailsFromIssues, invalidInput, unauthorized } from '../errors';
-import { firstField, readBody, wantsHtml } from '../http/body';
+import { type Fields, firstField, readBody, wantsHtml } from '../http/body';
 import { clientIp } from '../http/client-ip';
 import { Page } from '../http/layout';
 import { pageStrings } from '../http/strings';
@@ -43,15 +44,31 @@ export function alertsApi(deps: Deps) {
     return parsed.data;
   };
 
-  const accepted = (c: Context, form: boolean, locale: keyof typeof pageStrings) => {
+  const accepted = (
+    c: Context,
+    form: boolean,
+    locale: keyof typeof pageStrings,
+    searchUrl?: string,
+  ) => {
     if (!form || !wantsHtml(c)) return c.json(ACCEPTED, 202);
     const t = pageStrings[locale];
     return c.html(
       <Page locale={locale} title={t.checkInboxTitle} path={pagePath(c)}>
         <p role="status">{t.checkInboxLead(config.PENDING_TTL_HOURS)}</p>
+        {searchUrl && (
+          <p>
+            <a href={searchUrl}>{t.backToSearch}</a>
+          </p>
+        )}
       </Page>,
       202,
     );
+  };
+
+  /** A form's own language answers it, its error pages included. */
+  const rememberFormLocale = (c: Context, fields: Fields) => {
+    const locale = z.enum(locales).safeParse(firstField(fields, 'locale'));
+    if (locale.success) c.set('formLocale', locale.data);
   };
 
   const admit = (c: Context) =>
@@ -78,14 +95,16 @@ export function alertsApi(deps: Deps) {
     .post('/', async (c) => {
       await admit(c);
       const body = await readBody(c);
+      if (body.kind === 'form') rememberFormLocale(c, body.fields);
       const raw = body.kind === 'json' ? body.value : subscribeBodyFromForm(body.fields);
       const input = parse(subscribeRequest, raw, 'subscription');
       await subscribeAlert({ deps, input, now: deps.clock.now() });
-      return accepted(c, body.kind === 'form', input.locale);
+      return accepted(c, body.kind === 'form', input.locale, input.searchUrl);
     })
     .post('/manage-link', async (c) => {
       await admit(c);
       const body = await readBody(c);
+      if (body.kind === 'form') rememberFormLocale(c, body.fields);
       const raw =
         body.kind === 'json'
           ? body.value

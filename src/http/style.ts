@@ -1,3 +1,9 @@
+/**
+ * The pages' icon, served as /assets/icon.svg: without one, browsers ask for /favicon.ico on
+ * every page and log the 404.
+ */
+export const icon = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#0b57a4"/><path d="M16 6a7 7 0 0 0-7 7v5l-2 3v1h18v-1l-2-3v-5a7 7 0 0 0-7-7zm-3 17a3 3 0 0 0 6 0z" fill="#fff"/></svg>`;
+
 /** The pages' one stylesheet, served from /assets/style.css so that the CSP needs no inline style. */
 export const stylesheet = `
 :root { color-scheme: light; --ink: #1a1a1a; --muted: #4a4a4a; --accent: #0b57a4; --danger: #a3141c;

@@ -518,6 +518,46 @@ export function openApiDocument(options: DocumentOptions) {
         },
       },
     },
+    '/assets/icon.svg': {
+      get: {
+        tags: ['Pages'],
+        summary: 'The pages’ icon',
+        operationId: 'icon',
+        responses: {
+          200: {
+            description: 'SVG.',
+            content: { 'image/svg+xml': { schema: { type: 'string' } } },
+          },
+        },
+      },
+    },
+    '/widget.js': {
+      get: {
+        tags: ['Subscribe'],
+        summary: 'The embeddable subscribe form (README “Embedding the widget”)',
+        description:
+          'A dependency-free script that renders `<job-alert-form>` or a form configured by data attributes on its own script tag, and posts to `POST /v1/alerts`. Readable cross-origin; revalidated by ETag.',
+        operationId: 'widgetScript',
+        responses: {
+          200: {
+            description: 'JavaScript.',
+            content: { 'text/javascript': { schema: { type: 'string' } } },
+          },
+          304: { description: 'Not modified (If-None-Match).' },
+        },
+      },
+    },
+    '/widget.css': {
+      get: {
+        tags: ['Subscribe'],
+        summary: 'The widget’s stylesheet, loaded into its shadow root',
+        operationId: 'widgetStylesheet',
+        responses: {
+          200: { description: 'CSS.', content: { 'text/css': { schema: { type: 'string' } } } },
+          304: { description: 'Not modified (If-None-Match).' },
+        },
+      },
+    },
     '/healthz': {
       get: {
         tags: ['Operate'],

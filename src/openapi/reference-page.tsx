@@ -65,7 +65,7 @@ export function ApiReference({ document }: { document: OpenApiDocument }) {
     response.$ref ? (responses[refName(response.$ref)] ?? response) : response;
 
   return (
-    <Page locale="en" title="API reference" path="/docs" wide languageSwitch={false}>
+    <Page locale="en" title="API reference" wide>
       <p class="lead">
         <Prose text={document.info.description} />
       </p>

@@ -44,6 +44,6 @@ export function apiReference(config: Config, options: Pick<DocumentOptions, 'dev
     .get('/docs', (c) => {
       const entry = current();
       entry.page ??= String(<ApiReference document={entry.document} />);
-      return c.html(`<!DOCTYPE html>${entry.page}`);
+      return c.html(entry.page);
     });
 }
