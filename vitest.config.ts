@@ -10,7 +10,8 @@ const postgres = process.env.TEST_DATABASE_URL
         test: {
           name: 'postgres',
           include: ['test/**/*.test.{ts,tsx}'],
-          exclude: ['test/e2e/**'],
+          // test/browser runs once, on PGlite: it tests pages and the widget, not the engine.
+          exclude: ['test/e2e/**', 'test/browser/**'],
           // test/crash kills processes mid-write: only a real Postgres server survives that.
           globalSetup: ['test/setup/postgres-template.ts'],
           setupFiles: ['test/setup/log-privacy.ts'],
@@ -36,7 +37,8 @@ export default defineConfig({
           // test/crash kills processes mid-write, test/faults stops and starts Postgres servers of
           // its own: only real Postgres survives that.
           exclude: ['test/crash/**', 'test/faults/**', 'test/workers/**'],
-          globalSetup: ['test/setup/pglite-template.ts'],
+          // test/browser drives Chromium: chromium.ts finds it (or installs it, as .ci/run does).
+          globalSetup: ['test/setup/pglite-template.ts', 'test/setup/chromium.ts'],
           setupFiles: ['test/setup/log-privacy.ts'],
           env: { TEST_ENGINE: 'pglite' },
           testTimeout: 20_000,

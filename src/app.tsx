@@ -17,10 +17,12 @@ import { prefersJson, wantsHtml } from './http/body';
 import { Page } from './http/layout';
 import { requestLog, securityHeaders } from './http/middleware';
 import { pageStrings } from './http/strings';
-import { stylesheet } from './http/style';
+import { icon, stylesheet } from './http/style';
 import { describeError } from './log';
+import { apiReference } from './openapi/routes';
 import { renderMetrics } from './operations/metrics';
 import { postingsApi } from './postings/routes';
+import { widgetAssets } from './widget/routes';
 
 /** How soon a client may retry while the database is away: a restart or failover takes seconds. */
 const DATABASE_RETRY_AFTER_SECONDS = 5;
@@ -59,6 +61,12 @@ export function createApp(deps: Deps) {
     c.header('Cache-Control', 'public, max-age=3600');
     return c.body(stylesheet, 200, { 'Content-Type': 'text/css; charset=utf-8' });
   });
+  app.get('/assets/icon.svg', (c) => {
+    c.header('Cache-Control', 'public, max-age=86400');
+    return c.body(icon, 200, { 'Content-Type': 'image/svg+xml' });
+  });
+
+  app.route('/', widgetAssets(config));
 
   const limit = bodyLimit({
     maxSize: SUBSCRIBE_BODY_LIMIT,
@@ -72,6 +80,8 @@ export function createApp(deps: Deps) {
       origin: config.ALLOWED_ORIGINS,
       allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
       allowHeaders: ['Content-Type', 'Authorization'],
+      // The widget tells a visitor who was rate limited how long to wait.
+      exposeHeaders: ['Retry-After'],
       maxAge: 600,
     }),
   );
@@ -81,9 +91,9 @@ export function createApp(deps: Deps) {
   app.route('/v1/postings', postingsApi(deps));
   app.route('/v1/email-events', emailEventsApi(deps));
   app.route('/alerts', alertPages(deps));
-  if (deps.outbox && config.NODE_ENV !== 'production') {
-    app.route('/dev/outbox', outboxViewer(deps.outbox));
-  }
+  const devOutbox = deps.outbox && config.NODE_ENV !== 'production' ? deps.outbox : undefined;
+  if (devOutbox) app.route('/dev/outbox', outboxViewer(devOutbox));
+  app.route('/', apiReference(config, { devOutbox: devOutbox !== undefined }));
 
   app.notFound((c) => respondWithError(c, new AppError('not_found', 'There is nothing here.')));
   app.onError((error, c) => {
@@ -123,7 +133,15 @@ function respondWithError(c: Context, error: AppError) {
       ? t.invalidTitle
       : error.code === 'not_found'
         ? t.notFoundTitle
-        : t.errorTitle;
+        : error instanceof RateLimited
+          ? t.rateLimitedTitle
+          : t.errorTitle;
+  const lead =
+    error.code === 'not_found'
+      ? t.notFoundLead
+      : error instanceof RateLimited
+        ? t.rateLimitedLead(Math.max(1, Math.ceil(error.retryAfterSeconds / 60)))
+        : error.message;
   return c.html(
     <Page locale={locale} title={title} path={pagePath(c)}>
       {error.details ? (
@@ -138,7 +156,7 @@ function respondWithError(c: Context, error: AppError) {
           </ul>
         </div>
       ) : (
-        <p role="alert">{error.code === 'not_found' ? t.notFoundLead : error.message}</p>
+        <p role="alert">{lead}</p>
       )}
     </Page>,
     error.status,

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { locales } from '../db/schema';
 import type { Deps } from '../deps';
 import { detailsFromIssues, invalidInput, unauthorized } from '../errors';
-import { firstField, readBody, wantsHtml } from '../http/body';
+import { type Fields, firstField, readBody, wantsHtml } from '../http/body';
 import { clientIp } from '../http/client-ip';
 import { Page } from '../http/layout';
 import { pageStrings } from '../http/strings';
@@ -20,7 +20,7 @@ import {
   updateAlertSettings,
 } from './manage';
 import { sendManageLinks } from './manage-links';
-import { emailSchema, subscribeRequest, tokenSchema } from './schemas';
+import { manageLinkRequest, subscribeRequest, tokenSchema } from './schemas';
 import { admitClient, subscribeAlert } from './service';
 
 /** The same answer for every accepted request, known address or not (no enumeration). */
@@ -28,12 +28,6 @@ export const ACCEPTED = {
   status: 'accepted',
   message: 'If the address can receive email, a message is on its way to it.',
 } as const;
-
-const manageLinkRequest = z.strictObject({
-  email: emailSchema,
-  locale: z.enum(locales).optional(),
-  website: z.string().max(2000).optional(),
-});
 
 /**
  * `/v1/alerts`: subscribing and asking for manage links (JSON, or form posts from plain HTML
@@ -50,15 +44,31 @@ export function alertsApi(deps: Deps) {
     return parsed.data;
   };
 
-  const accepted = (c: Context, form: boolean, locale: keyof typeof pageStrings) => {
+  const accepted = (
+    c: Context,
+    form: boolean,
+    locale: keyof typeof pageStrings,
+    searchUrl?: string,
+  ) => {
     if (!form || !wantsHtml(c)) return c.json(ACCEPTED, 202);
     const t = pageStrings[locale];
     return c.html(
       <Page locale={locale} title={t.checkInboxTitle} path={pagePath(c)}>
         <p role="status">{t.checkInboxLead(config.PENDING_TTL_HOURS)}</p>
+        {searchUrl && (
+          <p>
+            <a href={searchUrl}>{t.backToSearch}</a>
+          </p>
+        )}
       </Page>,
       202,
     );
+  };
+
+  /** A form's own language answers it, its error pages included. */
+  const rememberFormLocale = (c: Context, fields: Fields) => {
+    const locale = z.enum(locales).safeParse(firstField(fields, 'locale'));
+    if (locale.success) c.set('formLocale', locale.data);
   };
 
   const admit = (c: Context) =>
@@ -85,14 +95,16 @@ export function alertsApi(deps: Deps) {
     .post('/', async (c) => {
       await admit(c);
       const body = await readBody(c);
+      if (body.kind === 'form') rememberFormLocale(c, body.fields);
       const raw = body.kind === 'json' ? body.value : subscribeBodyFromForm(body.fields);
       const input = parse(subscribeRequest, raw, 'subscription');
       await subscribeAlert({ deps, input, now: deps.clock.now() });
-      return accepted(c, body.kind === 'form', input.locale);
+      return accepted(c, body.kind === 'form', input.locale, input.searchUrl);
     })
     .post('/manage-link', async (c) => {
       await admit(c);
       const body = await readBody(c);
+      if (body.kind === 'form') rememberFormLocale(c, body.fields);
       const raw =
         body.kind === 'json'
           ? body.value

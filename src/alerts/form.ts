@@ -10,7 +10,9 @@ const listFacets = [
   'languages',
 ] as const;
 
-const accepted = new Set(['on', 'true', '1', 'yes']);
+/** What a form's acceptTerms field may hold to mean yes: a checkbox sends `on` by default. */
+export const acceptTermsValues = ['on', 'true', '1', 'yes'] as const;
+const accepted = new Set<string>(acceptTermsValues);
 
 /**
  * A plain HTML form's fields in the shape of the JSON body, for the same schema to validate.

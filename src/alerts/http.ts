@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { type Locale, locales } from '../db/schema';
 import { AppError, invalidInput } from '../errors';
 import { firstField, readBody, wantsHtml } from '../http/body';
-import { tokenSchema } from './schemas';
+import { linkTokenPost, tokenSchema } from './schemas';
 
 export function queryToken(c: Context): string | undefined {
   const parsed = tokenSchema.safeParse(c.req.query('token'));
@@ -27,13 +27,13 @@ export async function readTokenPost(
       if (typeof value === 'string') fields[name] = value;
     }
   }
-  const parsed = tokenSchema.safeParse(fields.token ?? c.req.query('token'));
+  const parsed = linkTokenPost.safeParse({ token: fields.token ?? c.req.query('token') });
   if (!parsed.success) {
     throw invalidInput('The link token is missing or malformed.', [
       { path: 'token', message: 'must be the token from the link' },
     ]);
   }
-  return { token: parsed.data, html: body.kind === 'form' || wantsHtml(c), fields };
+  return { token: parsed.data.token, html: body.kind === 'form' || wantsHtml(c), fields };
 }
 
 export function ignoreNotFound(error: unknown): undefined {
@@ -41,18 +41,32 @@ export function ignoreNotFound(error: unknown): undefined {
   throw error;
 }
 
-/** The page's language: `?lang=` first, then the alert's, then the browser's, then Finnish. */
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** the language a plain HTML form posted (its `locale` field), for the pages that answer it */
+    formLocale: Locale;
+  }
+}
+
+/**
+ * The page's language: `?lang=` first, then the alert's, then the posted form's, then the
+ * browser's, then Finnish.
+ */
 export function pageLocale(c: Context, alertLocale?: Locale): Locale {
   const requested = z.enum(locales).safeParse(c.req.query('lang'));
   if (requested.success) return requested.data;
   if (alertLocale) return alertLocale;
+  const posted = c.get('formLocale');
+  if (posted) return posted;
   const accepted = (c.req.header('accept-language') ?? '')
     .split(',')
     .map((part) => part.split(';')[0]?.trim().slice(0, 2).toLowerCase());
   return locales.find((locale) => accepted.includes(locale)) ?? 'fi';
 }
 
-export function pagePath(c: Context): string {
+/** The page's own path for its language links: only a GET can be fetched again by a link. */
+export function pagePath(c: Context): string | undefined {
+  if (c.req.method !== 'GET') return undefined;
   const url = new URL(c.req.url);
   return `${url.pathname}${url.search}`;
 }

@@ -55,3 +55,17 @@ export const subscribeRequest = z.strictObject({
 export type SubscribeRequest = z.output<typeof subscribeRequest>;
 
 export const tokenSchema = z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'must be a link token');
+
+/** `POST /v1/alerts/manage-link` (SPEC.md §2 "Manage"): the address whose alerts to list. */
+export const manageLinkRequest = z.strictObject({
+  email: emailSchema,
+  locale: z.enum(locales).optional(),
+  /** the honeypot, as on subscribing */
+  website: z.string().max(2000).optional(),
+});
+
+/**
+ * The POST behind a button on a page opened from an email: the link's token, as a form field or
+ * in JSON (one-click unsubscribes carry it in the query instead).
+ */
+export const linkTokenPost = z.object({ token: tokenSchema });

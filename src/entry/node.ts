@@ -1,9 +1,8 @@
 import { serve } from '@hono/node-server';
-import { Cron } from 'croner';
 import { createApp } from '../app';
 import { ConfigError, parseConfig } from '../config';
-import { jobs, runJob } from '../jobs';
 import { createJsonLog, describeError } from '../log';
+import { scheduleJobs } from './scheduler';
 import { buildNodeDeps } from './services';
 
 /** `npm start`: the service on Node, PGlite and the outbox folder unless configured otherwise. */
@@ -15,20 +14,7 @@ async function main() {
   const { deps, database } = await buildNodeDeps(config, log);
   const app = createApp(deps);
 
-  const running = new Set<Promise<unknown>>();
-  const stopJobs = new AbortController();
-  const scheduled = jobs.map(
-    (job) =>
-      // `protect`: a run that lasts past the next tick is not started twice.
-      new Cron(job.cron, { name: job.name, protect: true, timezone: 'UTC' }, async () => {
-        const run = runJob(deps, job, { stop: stopJobs.signal });
-        running.add(run);
-        await run.finally(() => running.delete(run));
-      }),
-  );
-
-  // What a stopped or crashed instance left queued goes out now rather than at the next minute.
-  void scheduled.find((cron) => cron.name === 'deliver')?.trigger();
+  const scheduler = scheduleJobs(deps);
 
   const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
     log.info('listening', {
@@ -43,13 +29,10 @@ async function main() {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info('stopping', { signal, runningJobs: running.size });
-    for (const job of scheduled) job.stop();
-    // Jobs work in transactions of their own: a running job finishes the batch in hand and
-    // returns, which leaves nothing half-done, and whatever it did not reach, the next run does.
-    stopJobs.abort();
+    log.info('stopping', { signal, runningJobs: scheduler.running });
+    const jobsStopped = scheduler.stop();
     server.close(async () => {
-      await Promise.allSettled([...running]);
+      await jobsStopped;
       await database.close();
       log.info('stopped');
       process.exit(0);

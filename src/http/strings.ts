@@ -26,6 +26,9 @@ export interface PageStrings {
   invalidLead: string;
   notFoundTitle: string;
   notFoundLead: string;
+  rateLimitedTitle: string;
+  rateLimitedLead: (minutes: number) => string;
+  backToSearch: string;
   manageTitle: string;
   statusHeading: string;
   statusActive: (expires: string) => string;
@@ -90,6 +93,10 @@ export const pageStrings: Record<Locale, PageStrings> = {
     invalidLead: 'Lomakkeessa on virheitä:',
     notFoundTitle: 'Sivua ei löydy',
     notFoundLead: 'Osoitteessa ei ole sivua.',
+    rateLimitedTitle: 'Liian monta yritystä',
+    rateLimitedLead: (minutes) =>
+      `Tästä yhteydestä on tehty liian monta tilausta lyhyessä ajassa. Yritä uudelleen ${minutes} minuutin kuluttua.`,
+    backToSearch: 'Takaisin hakuun',
     manageTitle: 'Työpaikkavahtisi',
     statusHeading: 'Tila',
     statusActive: (expires) => `Voimassa ${expires} asti`,
@@ -155,6 +162,10 @@ export const pageStrings: Record<Locale, PageStrings> = {
     invalidLead: 'Formuläret innehåller fel:',
     notFoundTitle: 'Sidan hittades inte',
     notFoundLead: 'Det finns ingen sida på adressen.',
+    rateLimitedTitle: 'För många försök',
+    rateLimitedLead: (minutes) =>
+      `Det har gjorts för många beställningar från den här anslutningen på kort tid. Försök igen om ${minutes} minuter.`,
+    backToSearch: 'Tillbaka till sökningen',
     manageTitle: 'Din jobbevakning',
     statusHeading: 'Status',
     statusActive: (expires) => `Gäller till ${expires}`,
@@ -222,6 +233,10 @@ export const pageStrings: Record<Locale, PageStrings> = {
     invalidLead: 'The form has errors:',
     notFoundTitle: 'Page not found',
     notFoundLead: 'There is no page at this address.',
+    rateLimitedTitle: 'Too many attempts',
+    rateLimitedLead: (minutes) =>
+      `Too many subscriptions came from this connection in a short time. Try again in ${minutes} minutes.`,
+    backToSearch: 'Back to the search',
     manageTitle: 'Your job alert',
     statusHeading: 'Status',
     statusActive: (expires) => `Valid until ${expires}`,

@@ -1,4 +1,4 @@
-import { fromBase64, utf8 } from '../crypto/encoding';
+import { fromBase64, toBase64, utf8 } from '../crypto/encoding';
 import { AppError } from '../errors';
 
 /** How far a signed timestamp may be from our clock, either way (SPEC.md §2). */
@@ -11,6 +11,40 @@ export interface WebhookHeaders {
 }
 
 const unauthorized = (message: string) => new AppError('unauthorized', message);
+
+const signingKey = (secret: string, usage: 'sign' | 'verify') =>
+  crypto.subtle.importKey(
+    'raw',
+    fromBase64(secret.slice('whsec_'.length)),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    [usage],
+  );
+
+/**
+ * Signs a delivery the Standard Webhooks way, as the postings pipeline does: the headers to send
+ * with `body`. For the demo and for senders written in TypeScript; Web Crypto only.
+ */
+export async function signWebhook({
+  secret,
+  id,
+  body,
+  at,
+}: {
+  secret: string;
+  id: string;
+  body: string;
+  at: Date;
+}): Promise<Record<'webhook-id' | 'webhook-timestamp' | 'webhook-signature', string>> {
+  const timestamp = String(Math.floor(at.getTime() / 1000));
+  const key = await signingKey(secret, 'sign');
+  const mac = await crypto.subtle.sign('HMAC', key, utf8(`${id}.${timestamp}.${body}`));
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': timestamp,
+    'webhook-signature': `v1,${toBase64(new Uint8Array(mac))}`,
+  };
+}
 
 /**
  * Verifies a delivery signed the Standard Webhooks way: `webhook-signature` holds one or more
@@ -43,13 +77,7 @@ export async function verifyWebhook({
     throw unauthorized('The webhook-timestamp is more than 5 minutes away from our clock.');
   }
 
-  const key = await crypto.subtle.importKey(
-    'raw',
-    fromBase64(secret.slice('whsec_'.length)),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['verify'],
-  );
+  const key = await signingKey(secret, 'verify');
   const signed = utf8(`${id}.${timestamp}.${body}`);
   for (const candidate of signature.split(' ')) {
     const [version, value] = candidate.split(',', 2);
