@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headStem, keywordForms, stem, tokenize, wordTerms } from './analysis';
+import { headStem, keywordForms, prefixTerm, stem, tokenize, wordTerms } from './analysis';
 
 describe('tokenize', () => {
   it('lower-cases, splits on punctuation and splits hyphenated words into their parts', () => {
@@ -38,5 +38,20 @@ describe('stems and compound heads', () => {
     expect(keywordForms('developer')).toEqual(
       expect.arrayContaining(['fi:developer', 'sv:develop', 'en:develop']),
     );
+  });
+});
+
+describe('characters beyond the Basic Multilingual Plane', () => {
+  const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+  it('never cuts a surrogate pair in two, in compound heads or prefixes (jsonb refuses halves)', () => {
+    for (const word of ['一𐊀𐀀', 'kehittäjä𝔸𝔹𝔺', '𝔸𝔹𝔺𝔻𝔼', 'abc😀de']) {
+      for (const language of ['fi', 'sv', 'en'] as const) {
+        for (const term of wordTerms(word, language)) expect(term).not.toMatch(loneSurrogate);
+      }
+      expect(prefixTerm(word) ?? '').not.toMatch(loneSurrogate);
+    }
+    expect(prefixTerm('abc😀de')).toBe('p:abc😀');
+    expect(prefixTerm('ohjelmisto')).toBe('p:ohje');
   });
 });

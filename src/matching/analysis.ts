@@ -108,6 +108,8 @@ export function wordTerms(word: string, language: Language): readonly string[] {
   const firstStart = Math.max(MIN_MODIFIER, firstVowel + 1);
   const lastStart = Math.min(wordStem.length - MIN_HEAD[language], lastVowel);
   for (let start = firstStart; start <= lastStart; start++) {
+    // A cut inside a surrogate pair would leave half a character, which jsonb refuses.
+    if (isLowSurrogate(wordStem.charCodeAt(start))) continue;
     terms.push(`${language}:${wordStem.slice(start)}`);
   }
   if (termCache.size >= STEM_CACHE_LIMIT) termCache.clear();
@@ -133,7 +135,12 @@ export function keywordForms(word: string): string[] {
 
 /** The prefix term of a word or of a `*` search, or undefined when it is too short to index. */
 export function prefixTerm(prefix: string): string | undefined {
-  return prefix.length >= PREFIX_TERM_LENGTH
-    ? `p:${prefix.slice(0, PREFIX_TERM_LENGTH)}`
-    : undefined;
+  if (prefix.length < PREFIX_TERM_LENGTH) return undefined;
+  // Whole characters: a surrogate pair cut in two is half a character, which jsonb refuses.
+  const end = isLowSurrogate(prefix.charCodeAt(PREFIX_TERM_LENGTH))
+    ? PREFIX_TERM_LENGTH + 1
+    : PREFIX_TERM_LENGTH;
+  return `p:${prefix.slice(0, end)}`;
 }
+
+const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
