@@ -22,7 +22,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +81,8 @@ const words = vocabulary(rng);
 /** A scratch database (Postgres) or data directory (PGlite), migrated, for the server to open. */
 async function prepareDatabase(): Promise<{
   env: Record<string, string>;
+  admin?: postgres.Sql;
+  name?: string;
   open(): Promise<{ db: Db; close(): Promise<void> }>;
   drop(): Promise<void>;
 }> {
@@ -95,6 +97,8 @@ async function prepareDatabase(): Promise<{
     await migratePostgres(url, migrationsFolder);
     return {
       env: { DATABASE_URL: url },
+      admin,
+      name,
       open: async () => openPostgres(url, { max: 2 }),
       drop: async () => {
         await admin.unsafe(`drop database if exists ${name} with (force)`);
@@ -227,6 +231,55 @@ async function waitForReady(base: string, server: ChildProcess) {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error('the server did not become ready within 60 s');
+}
+
+/**
+ * CPU time (user + system, all threads) of these processes so far, in ms, from /proc; undefined
+ * where there is no /proc. Figures per request from it hold up on a busy machine, where requests/s
+ * and latencies follow whatever else runs on the same cores.
+ */
+async function cpuMs(pids: number[]): Promise<Map<number, number> | undefined> {
+  const ticks = new Map<number, number>();
+  for (const pid of pids) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+    if (stat === undefined) {
+      if (pid === server.pid) return undefined;
+      continue;
+    }
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
+  }
+  return ticks;
+}
+
+/** The Postgres backends serving the bench database (none for PGlite, which runs in the server). */
+async function backendPids(): Promise<number[]> {
+  const { admin, name } = database;
+  if (!admin || !name) return [];
+  const rows = await admin.unsafe('select pid from pg_stat_activity where datname = $1', [name]);
+  return rows.map((row) => Number(row.pid));
+}
+
+/** Runs a scenario, adding the CPU the server and the database spent per 2xx request. */
+async function measured<T extends Figures>(scenario: () => Promise<T>) {
+  const pidsBefore = [server.pid ?? 0, ...(await backendPids())];
+  const before = await cpuMs(pidsBefore);
+  const figures = await scenario();
+  const after = await cpuMs([...new Set([...pidsBefore, ...(await backendPids())])]);
+  if (!before || !after) return figures;
+  const spent = (pids: number[]) =>
+    pids.reduce((sum, pid) => sum + (after.get(pid) ?? 0) - (before.get(pid) ?? 0), 0);
+  const served = Math.max(1, figures.requests - figures.non2xx);
+  const serverPid = server.pid ?? 0;
+  return {
+    ...figures,
+    serverCpuMsPerRequest: Math.round((spent([serverPid]) / served) * 100) / 100,
+    databaseCpuMsPerRequest:
+      engine === 'postgres'
+        ? Math.round((spent([...after.keys()].filter((pid) => pid !== serverPid)) / served) * 100) /
+          100
+        : undefined,
+  };
 }
 
 interface Figures {
@@ -406,9 +459,9 @@ async function ingestScenario() {
   };
 }
 
-const baseline = scenarios.has('baseline') ? await baselineScenario() : undefined;
-const subscribe = scenarios.has('subscribe') ? await subscribeScenario() : undefined;
-const ingest = scenarios.has('ingest') ? await ingestScenario() : undefined;
+const baseline = scenarios.has('baseline') ? await measured(baselineScenario) : undefined;
+const subscribe = scenarios.has('subscribe') ? await measured(subscribeScenario) : undefined;
+const ingest = scenarios.has('ingest') ? await measured(ingestScenario) : undefined;
 
 server.kill('SIGTERM');
 await once(server, 'exit');
