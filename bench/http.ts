@@ -65,8 +65,20 @@ const connections = Number(options.connections);
 const alertCount = Number(options.alerts);
 const batchSize = Number(options.batch);
 const ingestConnections = Number(options['ingest-connections']);
+const benchStarted = performance.now();
+// Bounded in time whatever happens: a run that hangs fails instead of holding CI up.
+setTimeout(
+  () => {
+    progress('gave up: the run took too long');
+    process.exit(2);
+  },
+  (300 + 4 * Number(options.duration)) * 1000,
+).unref();
 const scenarios = new Set(options.only.split(','));
-const progress = (message: string) => process.stderr.write(`[bench:http] ${message}\n`);
+const progress = (message: string) =>
+  process.stderr.write(
+    `[bench:http] ${((performance.now() - benchStarted) / 1000).toFixed(1)} s: ${message}\n`,
+  );
 
 const WEBHOOK_SECRET = `whsec_${Buffer.alloc(32, 5).toString('base64')}`;
 const keys = {
@@ -316,6 +328,7 @@ progress(`${engine}: seeding ${alertCount} confirmed alerts`);
 }
 
 const provider = spawnFakeResend();
+process.on('exit', () => provider.child.kill());
 const fake: { url: string; apiKey: string } = await provider.next();
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
@@ -348,6 +361,7 @@ const server = spawn(
     stdio: ['ignore', serverLog ? 'pipe' : 'ignore', 'inherit'],
   },
 );
+process.on('exit', () => server.kill());
 if (serverLog && server.stdout) {
   const { createWriteStream } = await import('node:fs');
   server.stdout.pipe(createWriteStream(serverLog));
@@ -463,8 +477,10 @@ const baseline = scenarios.has('baseline') ? await measured(baselineScenario) : 
 const subscribe = scenarios.has('subscribe') ? await measured(subscribeScenario) : undefined;
 const ingest = scenarios.has('ingest') ? await measured(ingestScenario) : undefined;
 
-server.kill('SIGTERM');
-await once(server, 'exit');
+if (server.exitCode === null && server.signalCode === null) {
+  server.kill('SIGTERM');
+  await once(server, 'exit');
+}
 provider.child.stdin?.end();
 provider.child.kill();
 await database.drop();
