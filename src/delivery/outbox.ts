@@ -202,7 +202,7 @@ async function sendClaimed({
     // One statement for the whole batch, each message with its provider id, and its count: the
     // counter's row, which every sender updates, is locked for this statement alone.
     await deps.db.execute(sql`
-      with sent as (
+      with marked as (
         update ${messages} set status = 'sent', sent_at = ${now.toISOString()}::timestamptz,
           payload = null, attempts = ${attempts}, lease_until = null, provider_id = sent.provider_id
         from unnest(${`{${ids.join(',')}}`}::uuid[], ${textArray(result.providerIds)}::text[])
