@@ -71,6 +71,13 @@ export function alertsApi(deps: Deps) {
     if (locale.success) c.set('formLocale', locale.data);
   };
 
+  const readSubscription = async (c: Context) => {
+    const body = await readBody(c);
+    if (body.kind === 'form') rememberFormLocale(c, body.fields);
+    const raw = body.kind === 'json' ? body.value : subscribeBodyFromForm(body.fields);
+    return { form: body.kind === 'form', input: parse(subscribeRequest, raw, 'subscription') };
+  };
+
   const admit = (c: Context) =>
     admitClient({ deps, ip: clientIp(c, config.TRUST_PROXY), now: deps.clock.now() });
 
@@ -93,13 +100,15 @@ export function alertsApi(deps: Deps) {
 
   return new Hono()
     .post('/', async (c) => {
-      await admit(c);
-      const body = await readBody(c);
-      if (body.kind === 'form') rememberFormLocale(c, body.fields);
-      const raw = body.kind === 'json' ? body.value : subscribeBodyFromForm(body.fields);
-      const input = parse(subscribeRequest, raw, 'subscription');
-      await subscribeAlert({ deps, input, now: deps.clock.now() });
-      return accepted(c, body.kind === 'form', input.locale, input.searchUrl);
+      // Every request counts against its client's limit: one that cannot be read is counted
+      // here, a valid one in the transaction that stores it.
+      const { form, input } = await readSubscription(c).catch(async (error: unknown) => {
+        await admit(c);
+        throw error;
+      });
+      const ip = clientIp(c, config.TRUST_PROXY);
+      await subscribeAlert({ deps, input, ip, now: deps.clock.now() });
+      return accepted(c, form, input.locale, input.searchUrl);
     })
     .post('/manage-link', async (c) => {
       await admit(c);

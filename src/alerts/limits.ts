@@ -1,5 +1,5 @@
-import { and, asc, count, eq, gt, lte, sql } from 'drizzle-orm';
-import type { Tx } from '../db/database';
+import { sql } from 'drizzle-orm';
+import { queryRows, type Tx } from '../db/database';
 import { rateCounters, rateEvents } from '../db/schema';
 
 export interface RateLimit {
@@ -13,35 +13,55 @@ export type RateDecision = { allowed: true } | { allowed: false; retryAfterSecon
 
 /**
  * Counts one event against a sliding window and says whether it is within the limit. Refused
- * events are not counted, so that a flood does not keep the window shut for ever. Events of the
- * same key are serialised by an advisory lock, so that instances racing each other cannot both
- * take the last place.
+ * events are not counted, so that a flood does not keep the window shut for ever.
  */
 export async function takeRateLimit(tx: Tx, rule: RateLimit, now: Date): Promise<RateDecision> {
-  const windowStart = new Date(now.getTime() - rule.windowMs);
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${rule.key}, 0))`);
-  await tx
-    .delete(rateEvents)
-    .where(and(eq(rateEvents.key, rule.key), lte(rateEvents.at, windowStart)));
-  const [counted] = await tx
-    .select({ n: count() })
-    .from(rateEvents)
-    .where(and(eq(rateEvents.key, rule.key), gt(rateEvents.at, windowStart)));
-  if ((counted?.n ?? 0) >= rule.limit) {
-    const [oldest] = await tx
-      .select({ at: rateEvents.at })
-      .from(rateEvents)
-      .where(and(eq(rateEvents.key, rule.key), gt(rateEvents.at, windowStart)))
-      .orderBy(asc(rateEvents.at))
-      .limit(1);
-    const reopensAt = (oldest?.at ?? now).getTime() + rule.windowMs;
-    return {
-      allowed: false,
-      retryAfterSeconds: Math.max(1, Math.ceil((reopensAt - now.getTime()) / 1000)),
-    };
-  }
-  await tx.insert(rateEvents).values({ key: rule.key, at: now });
-  return { allowed: true };
+  await lockLimits(tx, [rule]);
+  return countRateLimit(tx, rule, now);
+}
+
+/**
+ * Events of the same key are serialised by an advisory lock, held until the transaction ends, so
+ * that instances racing each other cannot both take the last place. The lock is a statement of
+ * its own: a statement sees the rows committed before it began, so a count must start after the
+ * lock is held. Several limits are locked in one statement, always in the same order, so that two
+ * transactions cannot each hold a lock the other waits for.
+ */
+export async function lockLimits(tx: Tx, rules: RateLimit[]): Promise<void> {
+  const keys = [...new Set(rules.map((rule) => rule.key))].sort();
+  if (keys.length === 0) return;
+  const locks = keys.map((key) => sql`pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+  await tx.execute(sql`select ${sql.join(locks, sql`, `)}`);
+}
+
+/**
+ * `takeRateLimit` for a rule already locked with `lockLimits`, in one statement: forgets events
+ * past the window, counts the others, and records this one if there is room.
+ */
+export async function countRateLimit(tx: Tx, rule: RateLimit, now: Date): Promise<RateDecision> {
+  const windowStart = new Date(now.getTime() - rule.windowMs).toISOString();
+  const [counted] = await queryRows<{ events: number; oldest: string | Date | null }>(
+    tx,
+    sql`
+      with expired as (
+        delete from ${rateEvents}
+        where ${rateEvents.key} = ${rule.key} and ${rateEvents.at} <= ${windowStart}::timestamptz
+      ), recent as (
+        select count(*)::int as events, min(${rateEvents.at}) as oldest from ${rateEvents}
+        where ${rateEvents.key} = ${rule.key} and ${rateEvents.at} > ${windowStart}::timestamptz
+      ), taken as (
+        insert into ${rateEvents} (key, at)
+        select ${rule.key}, ${now.toISOString()}::timestamptz from recent
+        where events < ${rule.limit}
+      )
+      select events, oldest from recent`,
+  );
+  if ((counted?.events ?? 0) < rule.limit) return { allowed: true };
+  const reopensAt = (counted?.oldest ? new Date(counted.oldest) : now).getTime() + rule.windowMs;
+  return {
+    allowed: false,
+    retryAfterSeconds: Math.max(1, Math.ceil((reopensAt - now.getTime()) / 1000)),
+  };
 }
 
 /**

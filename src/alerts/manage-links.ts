@@ -1,7 +1,7 @@
 import { and, asc, eq, gt } from 'drizzle-orm';
 import { withTransaction } from '../db/database';
 import { alerts, type Locale } from '../db/schema';
-import { deliverBatch, enqueueEmails } from '../delivery/outbox';
+import { deliverLeased, enqueueLeased } from '../delivery/outbox';
 import type { Deps } from '../deps';
 import { composeManageLinksEmail } from './emails';
 import { limits, takeRateLimit } from './limits';
@@ -25,7 +25,7 @@ export async function sendManageLinks({
 }): Promise<void> {
   const emailHash = await deps.keyring.hashEmail(email);
   const addressKey = await deps.keyring.limitKey(email);
-  const batchKeys = await withTransaction(deps.db, async (tx) => {
+  const batches = await withTransaction(deps.db, async (tx) => {
     const rows = await tx
       .select()
       .from(alerts)
@@ -39,7 +39,7 @@ export async function sendManageLinks({
     }
     const recipient = await deps.keyring.decrypt(first.emailCiphertext);
     const email = await composeManageLinksEmail(deps, rows, recipient, locale ?? first.locale);
-    return enqueueEmails(tx, deps.keyring, [email], now);
+    return enqueueLeased(tx, deps, [email], now);
   });
-  for (const batchKey of batchKeys) await deliverBatch({ deps, batchKey, now, maxAttempts: 1 });
+  for (const batch of batches) await deliverLeased({ deps, batch, now, maxAttempts: 1 });
 }

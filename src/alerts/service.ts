@@ -1,13 +1,20 @@
 import { and, eq, gt, sql } from 'drizzle-orm';
-import { withTransaction } from '../db/database';
+import { type Tx, withTransaction } from '../db/database';
 import { addressBlocks, alerts, tokenPurposes } from '../db/schema';
-import { deliverBatch, enqueueEmails } from '../delivery/outbox';
+import { deliverLeased, enqueueLeased } from '../delivery/outbox';
 import type { Deps } from '../deps';
 import { invalidInput, notFound, RateLimited } from '../errors';
 import { indexAlert } from '../matching/anchors';
 import { ALERT_LIFETIME_MONTHS, addDays, addHours, addMonths } from '../time';
 import { composeConfirmationEmail } from './emails';
-import { limits, takeRateLimit, takeWindowCounter } from './limits';
+import {
+  countRateLimit,
+  limits,
+  lockLimits,
+  type RateLimit,
+  takeRateLimit,
+  takeWindowCounter,
+} from './limits';
 import type { SubscribeRequest } from './schemas';
 import { type AlertRow, alertForToken, registerTokens } from './tokens';
 
@@ -17,9 +24,10 @@ type ServiceDeps = Pick<Deps, 'db' | 'keyring' | 'config' | 'mailer' | 'log'>;
 export const NOT_ME_BLOCK_DAYS = 30;
 
 /**
- * Counts a subscribe or manage-link request against its client's limit (SPEC.md §5), before the
- * body is even read, and refuses it with 429 beyond the limit. A client whose address is unknown
- * (no socket, no trusted header) is not limited here.
+ * Counts a subscribe or manage-link request against its client's limit (SPEC.md §5) and refuses
+ * it with 429 beyond the limit. A client whose address is unknown (no socket, no trusted header)
+ * is not limited here. A valid subscription is counted by `subscribeAlert` instead, in the
+ * transaction that stores it.
  */
 export async function admitClient({
   deps,
@@ -30,34 +38,52 @@ export async function admitClient({
   ip: string | undefined;
   now: Date;
 }): Promise<void> {
-  if (!ip) return;
-  const rule = limits.perClient(await deps.keyring.limitKey(ip));
-  const decision = await withTransaction(deps.db, (tx) => takeRateLimit(tx, rule, now));
+  const rule = await clientRule(deps, ip);
+  if (rule) await withTransaction(deps.db, (tx) => takeClientLimit(tx, rule, now));
+}
+
+const clientRule = async (deps: Pick<Deps, 'keyring'>, ip: string | undefined) =>
+  ip ? limits.perClient(await deps.keyring.limitKey(ip)) : undefined;
+
+async function takeClientLimit(tx: Tx, rule: RateLimit, now: Date) {
+  const decision = await takeRateLimit(tx, rule, now);
   if (!decision.allowed) throw new RateLimited(decision.retryAfterSeconds);
 }
 
 /**
- * Stores a pending alert and mails its confirmation link (SPEC.md §2 "Subscribe").
+ * Stores a pending alert and mails its confirmation link (SPEC.md §2 "Subscribe"), counting the
+ * request against its client's limit (`ip`) first, in the same transaction.
  *
  * Whatever the address, the caller learns nothing: a filled honeypot, a blocked address, an
  * address past its email cap, the service past its hourly cap and a repeat subscription all end
  * like a first one, so the HTTP answer is the same for all of them. Where no email can go out,
  * nothing is stored either. Subscribing again with the same criteria while the first request is
  * still pending refreshes that request instead of storing a second one.
+ *
+ * The email is handed to the provider once, right after the commit; the delivery job retries it
+ * if that fails.
  */
 export async function subscribeAlert({
   deps,
   input,
+  ip,
   now,
 }: {
   deps: ServiceDeps;
   input: SubscribeRequest;
+  ip?: string;
   now: Date;
 }): Promise<void> {
-  if (input.website) return;
-  checkSearchUrl(input.searchUrl, deps.config.ALLOWED_ORIGINS);
+  if (input.website || !searchUrlAllowed(input.searchUrl, deps.config.ALLOWED_ORIGINS)) {
+    await admitClient({ deps, ip, now });
+    if (input.website) return;
+    throw invalidInput('The search URL is not on an allowed site.', [
+      { path: 'searchUrl', message: 'must be on one of the origins in ALLOWED_ORIGINS' },
+    ]);
+  }
 
   const { db, keyring, config } = deps;
+  const client = await clientRule(deps, ip);
   const emailHash = await keyring.hashEmail(input.email);
   const emailCiphertext = await keyring.encrypt(input.email);
   const fields = {
@@ -70,17 +96,28 @@ export async function subscribeAlert({
     expiresAt: addHours(now, config.PENDING_TTL_HOURS),
   };
 
-  const addressKey = await keyring.limitKey(input.email);
+  const address = limits.perAddress(await keyring.limitKey(input.email));
 
-  const batchKeys = await withTransaction(db, async (tx) => {
-    const [block] = await tx
-      .select({ emailHash: addressBlocks.emailHash })
-      .from(addressBlocks)
-      .where(and(eq(addressBlocks.emailHash, emailHash), gt(addressBlocks.blockedUntil, now)));
-    if (block) return suppressed(deps, 'address blocked by its owner');
-    if (!(await takeRateLimit(tx, limits.perAddress(addressKey), now)).allowed) {
-      return suppressed(deps, 'address email cap reached');
+  const batches = await withTransaction(db, async (tx) => {
+    // Statements that do not depend on each other are issued together: postgres.js sends a
+    // transaction's concurrent queries in one flight and Postgres runs them in order, so each
+    // group costs one round trip. The limits' counts come after their locks are held.
+    const [, [block]] = await Promise.all([
+      lockLimits(tx, client ? [client, address] : [address]),
+      tx
+        .select({ emailHash: addressBlocks.emailHash })
+        .from(addressBlocks)
+        .where(and(eq(addressBlocks.emailHash, emailHash), gt(addressBlocks.blockedUntil, now))),
+    ]);
+    const [clientDecision, addressDecision] = await Promise.all([
+      client && countRateLimit(tx, client, now),
+      block ? undefined : countRateLimit(tx, address, now),
+    ]);
+    if (clientDecision && !clientDecision.allowed) {
+      throw new RateLimited(clientDecision.retryAfterSeconds);
     }
+    if (block) return suppressed(deps, 'address blocked by its owner');
+    if (!addressDecision?.allowed) return suppressed(deps, 'address email cap reached');
 
     const [pending] = await tx
       .update(alerts)
@@ -107,23 +144,25 @@ export async function subscribeAlert({
           })
           .returning();
     if (!stored) throw new Error('insert returned no alert');
-    if (!pending) await indexAlert(tx, stored);
-    await registerTokens(tx, keyring, stored.id, tokenPurposes, now);
     const email = await composeConfirmationEmail(deps, stored, input.email);
-    const keys = await enqueueEmails(tx, keyring, [email], now);
+    const [leased] = await Promise.all([
+      enqueueLeased(tx, deps, [email], now),
+      registerTokens(tx, keyring, stored.id, tokenPurposes, now),
+      pending ? undefined : indexAlert(tx, stored),
+    ]);
     // The service-wide counter is one row that every subscription updates: taken last, its lock
     // is held only for the commit. Past the cap, the whole transaction is rolled back.
     const hourly = limits.confirmationsPerHour(config.CONFIRMATION_EMAILS_PER_HOUR);
     if (!(await takeWindowCounter(tx, hourly, now)).allowed) throw new HourlyCapReached();
-    return keys;
-  }).catch((error: unknown) => {
-    if (error instanceof HourlyCapReached)
-      return suppressed(deps, 'hourly confirmation cap reached');
-    throw error;
+    return leased;
+  }).catch(async (error: unknown) => {
+    if (!(error instanceof HourlyCapReached)) throw error;
+    // The rollback took the client's count with it; the request still counts.
+    if (client) await withTransaction(db, (tx) => takeRateLimit(tx, client, now));
+    return suppressed(deps, 'hourly confirmation cap reached');
   });
 
-  for (const batchKey of batchKeys ?? [])
-    await deliverBatch({ deps, batchKey, now, maxAttempts: 1 });
+  for (const batch of batches ?? []) await deliverLeased({ deps, batch, now, maxAttempts: 1 });
 }
 
 class HourlyCapReached extends Error {}
@@ -149,14 +188,10 @@ function defaultLabel(input: SubscribeRequest): string {
  * The search URL is mailed as a link from our domain. Where the operator named the job board's
  * origins, only links to them are accepted.
  */
-function checkSearchUrl(searchUrl: string | undefined, allowed: '*' | string[]) {
-  if (!searchUrl || allowed === '*') return;
+function searchUrlAllowed(searchUrl: string | undefined, allowed: '*' | string[]): boolean {
+  if (!searchUrl || allowed === '*') return true;
   const origin = new URL(searchUrl).origin;
-  if (!allowed.some((entry) => new URL(entry).origin === origin)) {
-    throw invalidInput('The search URL is not on an allowed site.', [
-      { path: 'searchUrl', message: 'must be on one of the origins in ALLOWED_ORIGINS' },
-    ]);
-  }
+  return allowed.some((entry) => new URL(entry).origin === origin);
 }
 
 export interface Confirmation {

@@ -28,10 +28,52 @@ export function openPostgres(url: string, options: { max?: number } = {}): Postg
     connection: { application_name: 'tyopaikkavahti' },
   });
   return {
-    db: drizzle({ client, schema }),
+    db: drizzle({ client: preparingSmallStatements(client), schema }),
     client,
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+/** Statements with at most this many parameters are prepared; larger (batch) ones are not. */
+const MAX_PREPARED_PARAMETERS = 64;
+
+/**
+ * drizzle runs every query with `prepare: false`, and postgres.js then sends a query that has
+ * parameters in two round trips (first Parse and Describe, to learn the parameter types, then
+ * Bind and Execute), with Postgres parsing and planning it each time. Prepared, a statement
+ * costs one round trip and is parsed once per connection. The small statements a request runs
+ * are few and fixed; batch statements (a row of parameters per item, so a different text for
+ * each size) stay unnamed, so that the statements kept per connection stay few.
+ */
+function preparingSmallStatements(client: postgres.Sql): postgres.Sql {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property === 'unsafe') {
+        return (query: string, parameters?: unknown[], options?: postgres.UnsafeQueryOptions) =>
+          target.unsafe(
+            query,
+            parameters as postgres.ParameterOrJSON<never>[],
+            (parameters?.length ?? 0) <= MAX_PREPARED_PARAMETERS
+              ? { ...options, prepare: true }
+              : options,
+          );
+      }
+      if (property === 'begin' || property === 'savepoint') {
+        // The transaction's own client, handed to the callback, prepares the same way.
+        return (...args: unknown[]) =>
+          Reflect.apply(
+            Reflect.get(target, property, receiver),
+            target,
+            args.map((arg) =>
+              typeof arg === 'function'
+                ? (inner: postgres.Sql) => arg(preparingSmallStatements(inner))
+                : arg,
+            ),
+          );
+      }
+      return Reflect.get(target, property, receiver);
+    },
+  });
 }
 
 /** A lock id of our own, so that instances starting together migrate one after another. */

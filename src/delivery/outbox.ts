@@ -4,7 +4,7 @@ import { type Tx, withTransaction } from '../db/database';
 import { messages } from '../db/schema';
 import type { Deps, OutgoingEmail, SendResult } from '../deps';
 import { MAX_BATCH_SIZE } from '../deps';
-import { bumpCounter } from '../operations/metrics';
+import { counterIncrements } from '../operations/metrics';
 
 export interface QueuedEmail extends OutgoingEmail {
   /** the alert the email is about, so that it dies with the alert while still queued */
@@ -29,11 +29,50 @@ export async function enqueueEmails(
   emails: QueuedEmail[],
   now: Date,
 ): Promise<string[]> {
-  const batchKeys: string[] = [];
+  const batches = await writeBatches(tx, keyring, emails, now, null);
+  return batches.map((batch) => batch.batchKey);
+}
+
+/** A batch of the outbox held by its writer, who sends it with `deliverLeased`. */
+export interface LeasedBatch {
+  batchKey: string;
+  messages: ClaimedMessage[];
+  emails: OutgoingEmail[];
+}
+
+type ClaimedMessage = Pick<
+  typeof messages.$inferSelect,
+  'id' | 'template' | 'attempts' | 'createdAt'
+>;
+
+/**
+ * Like `enqueueEmails`, for a caller that sends the emails itself right after its commit (while a
+ * visitor waits): the batches are written already leased to it, so that sending needs no claim
+ * of its own and the delivery job leaves them alone. A crash before the outcome is recorded
+ * leaves the lease to lapse, and the job then sends the batch under the same key.
+ */
+export async function enqueueLeased(
+  tx: Tx,
+  deps: Pick<Deps, 'keyring' | 'config'>,
+  emails: QueuedEmail[],
+  now: Date,
+): Promise<LeasedBatch[]> {
+  return writeBatches(tx, deps.keyring, emails, now, leaseEnd(deps, now));
+}
+
+async function writeBatches(
+  tx: Tx,
+  keyring: Keyring,
+  emails: QueuedEmail[],
+  now: Date,
+  leaseUntil: Date | null,
+): Promise<LeasedBatch[]> {
+  const batches: LeasedBatch[] = [];
   for (let start = 0; start < emails.length; start += MAX_BATCH_SIZE) {
     const batchKey = crypto.randomUUID();
+    const batch = emails.slice(start, start + MAX_BATCH_SIZE);
     const rows = await Promise.all(
-      emails.slice(start, start + MAX_BATCH_SIZE).map(async ({ alertId, ...email }) => ({
+      batch.map(async ({ alertId, ...email }) => ({
         id: crypto.randomUUID(),
         alertId: alertId ?? null,
         template: email.template,
@@ -43,13 +82,21 @@ export async function enqueueEmails(
         attempts: 0,
         createdAt: now,
         nextAttemptAt: now,
+        leaseUntil,
       })),
     );
     await tx.insert(messages).values(rows);
-    batchKeys.push(batchKey);
+    batches.push({
+      batchKey,
+      messages: rows,
+      emails: batch.map(({ alertId: _alertId, ...email }) => email),
+    });
   }
-  return batchKeys;
+  return batches;
 }
+
+const leaseEnd = (deps: Pick<Deps, 'config'>, now: Date) =>
+  new Date(now.getTime() + deps.config.DELIVERY_LEASE_SECONDS * 1000);
 
 export type DeliveryOutcome = 'sent' | 'retry' | 'failed' | 'skipped';
 
@@ -89,7 +136,7 @@ export async function deliverBatch({
     if (rows.length === 0) return [];
     await tx
       .update(messages)
-      .set({ leaseUntil: new Date(now.getTime() + deps.config.DELIVERY_LEASE_SECONDS * 1000) })
+      .set({ leaseUntil: leaseEnd(deps, now) })
       .where(
         inArray(
           messages.id,
@@ -106,6 +153,41 @@ export async function deliverBatch({
       return JSON.parse(await deps.keyring.decrypt(row.payload));
     }),
   );
+  return sendClaimed({ deps, batchKey, claimed, emails, now, maxAttempts });
+}
+
+/** Sends a batch that `enqueueLeased` wrote in the caller's transaction, now committed. */
+export function deliverLeased({
+  deps,
+  batch,
+  now,
+  maxAttempts,
+}: {
+  deps: DeliveryDeps;
+  batch: LeasedBatch;
+  now: Date;
+  maxAttempts?: number;
+}): Promise<DeliveryOutcome> {
+  const { batchKey, messages: claimed, emails } = batch;
+  return sendClaimed({ deps, batchKey, claimed, emails, now, maxAttempts });
+}
+
+/** Hands a claimed batch to the provider and records the outcome. */
+async function sendClaimed({
+  deps,
+  batchKey,
+  claimed,
+  emails,
+  now,
+  maxAttempts,
+}: {
+  deps: DeliveryDeps;
+  batchKey: string;
+  claimed: ClaimedMessage[];
+  emails: OutgoingEmail[];
+  now: Date;
+  maxAttempts: number | undefined;
+}): Promise<DeliveryOutcome> {
   const ids = claimed.map((row) => row.id);
   const attempts = (claimed[0]?.attempts ?? 0) + 1;
   const result: SendResult = await deps.mailer
@@ -117,16 +199,17 @@ export async function deliverBatch({
     }));
 
   if (result.ok) {
-    await withTransaction(deps.db, async (tx) => {
-      await countByTemplate(tx, 'emails_sent_total', claimed);
-      // One statement for the whole batch, each message with its provider id.
-      await tx.execute(sql`
+    // One statement for the whole batch, each message with its provider id, and its count: the
+    // counter's row, which every sender updates, is locked for this statement alone.
+    await deps.db.execute(sql`
+      with marked as (
         update ${messages} set status = 'sent', sent_at = ${now.toISOString()}::timestamptz,
           payload = null, attempts = ${attempts}, lease_until = null, provider_id = sent.provider_id
         from unnest(${`{${ids.join(',')}}`}::uuid[], ${textArray(result.providerIds)}::text[])
           as sent(id, provider_id)
-        where ${messages.id} = sent.id`);
-    });
+        where ${messages.id} = sent.id
+      )
+      ${counterIncrements('emails_sent_total', countsByTemplate(claimed))}`);
     return 'sent';
   }
 
@@ -156,7 +239,12 @@ export async function deliverBatch({
     now.getTime() - createdAt.getTime() >= GIVE_UP_AFTER_MS;
   const delayMs = Math.max(result.retryAfterMs ?? 0, Math.min(2 ** attempts * 30_000, 3_600_000));
   await withTransaction(deps.db, async (tx) => {
-    await countByTemplate(tx, giveUp ? 'emails_failed_total' : 'emails_deferred_total', claimed);
+    await tx.execute(
+      counterIncrements(
+        giveUp ? 'emails_failed_total' : 'emails_deferred_total',
+        countsByTemplate(claimed),
+      ),
+    );
     await tx
       .update(messages)
       .set(
@@ -186,14 +274,10 @@ export async function deliverBatch({
   return giveUp ? 'failed' : 'retry';
 }
 
-async function countByTemplate(
-  tx: Tx,
-  name: 'emails_sent_total' | 'emails_failed_total' | 'emails_deferred_total',
-  rows: { template: string }[],
-) {
+function countsByTemplate(rows: { template: string }[]) {
   const byTemplate = new Map<string, number>();
   for (const row of rows) byTemplate.set(row.template, (byTemplate.get(row.template) ?? 0) + 1);
-  for (const [template, n] of byTemplate) await bumpCounter(tx, name, n, { template });
+  return [...byTemplate].map(([template, by]) => ({ by, labels: { template } }));
 }
 
 /**

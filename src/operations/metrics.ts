@@ -1,4 +1,4 @@
-import { count, sql } from 'drizzle-orm';
+import { count, type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../db/database';
 import { alerts, jobState, messages, metricCounters } from '../db/schema';
 
@@ -23,17 +23,30 @@ export async function bumpCounter(
   labels: Record<string, string> = {},
 ): Promise<void> {
   if (by === 0) return;
-  const text = Object.entries(labels)
+  await db.execute(counterIncrements(name, [{ by, labels }]));
+}
+
+/**
+ * The statement that adds to a counter, for each set of labels: to run on its own, or after a
+ * `with` that changes what is counted, so that the change and its count are one statement.
+ */
+export function counterIncrements(
+  name: CounterName,
+  increments: { by: number; labels: Record<string, string> }[],
+): SQL {
+  const rows = increments.map(
+    ({ by, labels }) => sql`(${name}, ${labelText(labels)}, ${by}::bigint)`,
+  );
+  return sql`
+    insert into ${metricCounters} (name, labels, value) values ${sql.join(rows, sql`, `)}
+    on conflict (name, labels) do update set value = ${metricCounters.value} + excluded.value`;
+}
+
+function labelText(labels: Record<string, string>): string {
+  return Object.entries(labels)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, value]) => `${key}="${value.replace(/["\\\n]/g, '_')}"`)
     .join(',');
-  await db
-    .insert(metricCounters)
-    .values({ name, labels: text, value: by })
-    .onConflictDoUpdate({
-      target: [metricCounters.name, metricCounters.labels],
-      set: { value: sql`${metricCounters.value} + ${by}` },
-    });
 }
 
 const PREFIX = 'tyopaikkavahti_';

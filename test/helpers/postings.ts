@@ -25,18 +25,30 @@ export function postSigned(
   const id = options.id ?? `msg_${++deliveries}_${Date.now()}`;
   const signedAt = options.signedAt ?? ctx.clock.now();
   const payload = typeof body === 'string' ? body : JSON.stringify(body);
-  const signature = new Webhook(options.secret ?? WEBHOOK_SECRET).sign(id, signedAt, payload);
   return ctx.app.request(path, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      'webhook-id': id,
-      'webhook-timestamp': String(Math.floor(signedAt.getTime() / 1000)),
-      'webhook-signature': signature,
+      ...signedHeaders({ id, signedAt, payload, secret: options.secret ?? WEBHOOK_SECRET }),
       ...options.headers,
     },
     body: payload,
   });
+}
+
+/** The Standard Webhooks headers of a delivery, signed by the reference library. */
+export function signedHeaders(delivery: {
+  id: string;
+  signedAt: Date;
+  payload: string;
+  secret: string;
+}): Record<'webhook-id' | 'webhook-timestamp' | 'webhook-signature', string> {
+  const { id, signedAt, payload, secret } = delivery;
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': String(Math.floor(signedAt.getTime() / 1000)),
+    'webhook-signature': new Webhook(secret).sign(id, signedAt, payload),
+  };
 }
 
 export const postPostings = (

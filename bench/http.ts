@@ -1,0 +1,508 @@
+/**
+ * `npm run bench:http -- --engine pglite|postgres [--url URL] [--duration s] [--connections n]
+ *   [--alerts n] [--batch n] [--ingest-connections n] [--only baseline,subscribe,ingest]
+ *   [--server-log file] [--profile dir]`
+ *
+ * The HTTP service under load, as it runs in production: `src/entry/node.ts` in a process of its
+ * own (NODE_ENV=production, the Resend transport pointed at the fake Resend server, itself in a
+ * third process), driven by autocannon from this process over loopback, each scenario bounded
+ * in time. Scenarios, in one run:
+ *
+ * - baseline: `GET /healthz`, the stack without the database (middleware, request log);
+ * - subscribe: `POST /v1/alerts`, every request a distinct address with varied criteria, from a
+ *   distinct client address (`X-Forwarded-For`, the server runs with TRUST_PROXY=true) so that the
+ *   per-IP limit counts each one once; the hourly confirmation cap is set high. Every limit is
+ *   still taken, as in production; none is switched off;
+ * - ingest: `POST /v1/postings`, signed batches of new postings matched against a database seeded
+ *   with confirmed alerts (10,000 by default).
+ *
+ * Prints one JSON line; exits 1 when any request failed or was answered other than 2xx (timings
+ * never fail it). `--url` is the Postgres server to create a scratch database on (default
+ * TEST_DATABASE_URL); `--profile` writes the server's CPU profile (`node --cpu-prof`) there.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { criteriaSchema } from '../src/alerts/criteria';
+import { createKeyring } from '../src/crypto/keyring';
+import { type Db, queryRows, withTransaction } from '../src/db/database';
+import { migratePglite, openPglite } from '../src/db/pglite';
+import { migratePostgres, openPostgres } from '../src/db/postgres';
+import { migrationsFolder } from '../src/entry/database';
+import { compileCriteria } from '../src/matching/compile';
+import { analysePosting, type MatchablePosting } from '../src/matching/posting';
+import { sampleTermStats, termFrequency } from '../src/matching/term-stats';
+import { databaseUrl } from '../test/helpers/postgres-url';
+import { signedHeaders } from '../test/helpers/postings';
+import { random, syntheticCriteria, syntheticPosting, vocabulary } from './synthetic';
+
+const { values: options } = parseArgs({
+  options: {
+    engine: { type: 'string', default: 'pglite' },
+    url: { type: 'string' },
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '50' },
+    alerts: { type: 'string', default: '10000' },
+    batch: { type: 'string', default: '1000' },
+    'ingest-connections': { type: 'string', default: '2' },
+    'server-log': { type: 'string' },
+    profile: { type: 'string' },
+    seed: { type: 'string', default: '7' },
+    only: { type: 'string', default: 'baseline,subscribe,ingest' },
+  },
+});
+const engine = options.engine === 'postgres' ? 'postgres' : 'pglite';
+const duration = Number(options.duration);
+const connections = Number(options.connections);
+const alertCount = Number(options.alerts);
+const batchSize = Number(options.batch);
+const ingestConnections = Number(options['ingest-connections']);
+const benchStarted = performance.now();
+// Bounded in time whatever happens: a run that hangs fails instead of holding CI up.
+setTimeout(
+  () => {
+    progress('gave up: the run took too long');
+    process.exit(2);
+  },
+  (300 + 4 * Number(options.duration)) * 1000,
+).unref();
+const scenarios = new Set(options.only.split(','));
+const progress = (message: string) =>
+  process.stderr.write(
+    `[bench:http] ${((performance.now() - benchStarted) / 1000).toFixed(1)} s: ${message}\n`,
+  );
+
+const WEBHOOK_SECRET = `whsec_${Buffer.alloc(32, 5).toString('base64')}`;
+const keys = {
+  EMAIL_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+  EMAIL_HASH_KEY: Buffer.alloc(32, 2).toString('base64'),
+};
+const DAY = 86_400_000;
+const started = new Date();
+const rng = random(Number(options.seed));
+const words = vocabulary(rng);
+
+/** A scratch database (Postgres) or data directory (PGlite), migrated, for the server to open. */
+async function prepareDatabase(): Promise<{
+  env: Record<string, string>;
+  admin?: postgres.Sql;
+  name?: string;
+  open(): Promise<{ db: Db; close(): Promise<void> }>;
+  drop(): Promise<void>;
+}> {
+  if (engine === 'postgres') {
+    const adminUrl = options.url ?? process.env.TEST_DATABASE_URL;
+    if (!adminUrl) throw new Error('give --url (or TEST_DATABASE_URL) for --engine postgres');
+    const name = 'tpv_bench_http';
+    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.unsafe(`create database ${name}`);
+    const url = databaseUrl(adminUrl, name);
+    await migratePostgres(url, migrationsFolder);
+    return {
+      env: { DATABASE_URL: url },
+      admin,
+      name,
+      open: async () => openPostgres(url, { max: 2 }),
+      drop: async () => {
+        await admin.unsafe(`drop database if exists ${name} with (force)`);
+        await admin.end();
+      },
+    };
+  }
+  const dataDir = await mkdtemp(join(tmpdir(), 'tpv-bench-http-'));
+  const database = await openPglite({ dataDir });
+  await migratePglite(database, migrationsFolder);
+  await database.close();
+  return {
+    env: { DATA_DIR: dataDir },
+    open: () => openPglite({ dataDir }),
+    drop: () => rm(dataDir, { recursive: true, force: true }),
+  };
+}
+
+/** Posting in the webhook's JSON form (SPEC.md §3). */
+function postingJson(posting: MatchablePosting) {
+  return {
+    ...posting,
+    url: `https://jobs.example.org/${encodeURIComponent(posting.id)}`,
+    publishedAt: posting.publishedAt.toISOString(),
+    deadline: new Date(posting.publishedAt.getTime() + 21 * DAY).toISOString(),
+  };
+}
+
+/**
+ * Confirmed alerts with synthetic criteria (as people write them), encrypted addresses, compiled
+ * and anchored as subscribing does, after term statistics from a sample of earlier postings, as
+ * the webhook gathers them.
+ */
+async function seedAlerts(db: Db) {
+  const keyring = await createKeyring({
+    encryptionKeys: [keys.EMAIL_ENCRYPTION_KEY],
+    hashKeys: [keys.EMAIL_HASH_KEY],
+  });
+  const sample = Array.from({ length: 400 }, (_, index) =>
+    analysePosting(syntheticPosting(`sample-${index}`, words, rng, started)),
+  );
+  for (let offset = 0; offset < sample.length; offset += 8) {
+    await sampleTermStats(db, sample.slice(offset, offset + 8));
+  }
+  // Every term's count, read once: the same counts indexAlert reads term by term.
+  const termRows = await queryRows<{ term: string; postings: number }>(
+    db,
+    sql`select term, postings from term_stats`,
+  );
+  const termCounts = new Map(termRows.map((row) => [row.term, Number(row.postings)]));
+  const frequency = termFrequency({
+    sampled: termCounts.get('') ?? 0,
+    count: (term) => termCounts.get(term) ?? 0,
+  });
+  const CHUNK = 2000;
+  for (let offset = 0; offset < alertCount; offset += CHUNK) {
+    const rows: object[] = [];
+    const anchors: { term: string; id: string; filter: string[] }[] = [];
+    const criteriaList = Array.from({ length: Math.min(CHUNK, alertCount - offset) }, () =>
+      criteriaSchema.parse(syntheticCriteria(words, rng)),
+    );
+    for (const [index, criteria] of criteriaList.entries()) {
+      const n = offset + index;
+      const address = `reader${n}@example.org`;
+      const compiled = compileCriteria(criteria, frequency);
+      const id = crypto.randomUUID();
+      const confirmedAt = new Date(started.getTime() - rng.integer(1, 80) * DAY);
+      rows.push({
+        id,
+        criteria,
+        compiled,
+        confirmedAt: confirmedAt.toISOString(),
+        emailCiphertext: await keyring.encrypt(address),
+        emailHash: await keyring.hashEmail(address),
+        locale: (['fi', 'sv', 'en'] as const)[n % 3],
+        frequency: (['daily', 'daily', 'weekly', 'immediate'] as const)[n % 4],
+      });
+      for (const term of compiled.anchors) anchors.push({ term, id, filter: compiled.filter });
+    }
+    await withTransaction(db, async (tx) => {
+      await tx.execute(sql`
+        insert into alerts (id, status, email_ciphertext, email_hash, criteria, label, locale,
+          frequency, terms_version, subscribed_at, confirmed_at, expires_at, compiled)
+        select a.id, 'active', a."emailCiphertext", a."emailHash", a.criteria, 'Työpaikkavahti',
+          a.locale, a.frequency, '2024-06-27', a."confirmedAt", a."confirmedAt",
+          a."confirmedAt" + interval '90 days', a.compiled
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as a(id uuid, criteria jsonb,
+          compiled jsonb, "confirmedAt" timestamptz, "emailCiphertext" text, "emailHash" text,
+          locale text, frequency text)`);
+      await tx.execute(sql`
+        insert into alert_anchors (term, alert_id, filter)
+        select x.term, x.id, array(select jsonb_array_elements_text(x.filter))
+        from jsonb_to_recordset(${JSON.stringify(anchors)}::jsonb)
+          as x(term text, id uuid, filter jsonb)
+        on conflict do nothing`);
+    });
+  }
+  await db.execute(sql`analyze`);
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/** A child process that prints one JSON line when ready (the fake Resend server). */
+function spawnFakeResend() {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/fake-resend-process.ts'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () => JSON.parse(String((await lines.next()).value));
+  return { child, next };
+}
+
+async function waitForReady(base: string, server: ChildProcess) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}`);
+    const ready = await fetch(`${base}/readyz`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ready) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('the server did not become ready within 60 s');
+}
+
+/**
+ * CPU time (user + system, all threads) of these processes so far, in ms, from /proc; undefined
+ * where there is no /proc. Figures per request from it hold up on a busy machine, where requests/s
+ * and latencies follow whatever else runs on the same cores.
+ */
+async function cpuMs(pids: number[]): Promise<Map<number, number> | undefined> {
+  const ticks = new Map<number, number>();
+  for (const pid of pids) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+    if (stat === undefined) {
+      if (pid === server.pid) return undefined;
+      continue;
+    }
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
+  }
+  return ticks;
+}
+
+/** The Postgres backends serving the bench database (none for PGlite, which runs in the server). */
+async function backendPids(): Promise<number[]> {
+  const { admin, name } = database;
+  if (!admin || !name) return [];
+  const rows = await admin.unsafe('select pid from pg_stat_activity where datname = $1', [name]);
+  return rows.map((row) => Number(row.pid));
+}
+
+/** Runs a scenario, adding the CPU the server and the database spent per 2xx request. */
+async function measured<T extends Figures>(scenario: () => Promise<T>) {
+  const pidsBefore = [server.pid ?? 0, ...(await backendPids())];
+  const before = await cpuMs(pidsBefore);
+  const figures = await scenario();
+  const after = await cpuMs([...new Set([...pidsBefore, ...(await backendPids())])]);
+  if (!before || !after) return figures;
+  const spent = (pids: number[]) =>
+    pids.reduce((sum, pid) => sum + (after.get(pid) ?? 0) - (before.get(pid) ?? 0), 0);
+  const served = Math.max(1, figures.requests - figures.non2xx);
+  const serverPid = server.pid ?? 0;
+  return {
+    ...figures,
+    serverCpuMsPerRequest: Math.round((spent([serverPid]) / served) * 100) / 100,
+    databaseCpuMsPerRequest:
+      engine === 'postgres'
+        ? Math.round((spent([...after.keys()].filter((pid) => pid !== serverPid)) / served) * 100) /
+          100
+        : undefined,
+  };
+}
+
+interface Figures {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  errors: number;
+  non2xx: number;
+}
+
+function figures(result: autocannon.Result): Figures {
+  return {
+    requestsPerSecond: Math.round(result.requests.total / result.duration),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+const run = (settings: autocannon.Options) =>
+  new Promise<autocannon.Result>((resolve, reject) =>
+    autocannon(settings, (error, result) => (error ? reject(error) : resolve(result))),
+  );
+
+const database = await prepareDatabase();
+progress(`${engine}: seeding ${alertCount} confirmed alerts`);
+{
+  const seeding = await database.open();
+  await seedAlerts(seeding.db);
+  await seeding.close();
+}
+
+const provider = spawnFakeResend();
+process.on('exit', () => provider.child.kill());
+const fake: { url: string; apiKey: string } = await provider.next();
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const serverLog = options['server-log'];
+const server = spawn(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    ...(options.profile ? ['--cpu-prof', '--cpu-prof-dir', options.profile] : []),
+    'src/entry/node.ts',
+  ],
+  {
+    env: {
+      ...process.env,
+      ...database.env,
+      ...keys,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      PUBLIC_BASE_URL: 'https://vahti.example.org',
+      MAIL_FROM: 'Työpaikkavahti <vahti@example.org>',
+      RESEND_API_KEY: fake.apiKey,
+      RESEND_BASE_URL: fake.url,
+      POSTINGS_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      // Each request comes from an address of its own, as from many visitors behind a proxy.
+      TRUST_PROXY: 'true',
+      CONFIRMATION_EMAILS_PER_HOUR: '100000000',
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', serverLog ? 'pipe' : 'ignore', 'inherit'],
+  },
+);
+process.on('exit', () => server.kill());
+if (serverLog && server.stdout) {
+  const { createWriteStream } = await import('node:fs');
+  server.stdout.pipe(createWriteStream(serverLog));
+}
+await waitForReady(base, server);
+progress(`${engine}: server ready on ${base}`);
+
+function baselineScenario() {
+  progress(`baseline: GET /healthz, ${connections} connections, ${duration} s`);
+  return run({ url: `${base}/healthz`, connections, duration, timeout: 30 }).then(figures);
+}
+
+const runId = started.getTime().toString(36);
+
+async function subscribeScenario() {
+  // Criteria drawn once; addresses, client addresses and labels differ in every request.
+  const criteriaPool = Array.from({ length: 1000 }, () => syntheticCriteria(words, rng));
+  let sent = 0;
+  progress(`subscribe: POST /v1/alerts, ${connections} connections, ${duration} s`);
+  const result = await run({
+    url: base,
+    connections,
+    duration,
+    timeout: 30,
+    requests: [
+      {
+        method: 'POST',
+        path: '/v1/alerts',
+        setupRequest: (request) => {
+          const n = sent++;
+          return {
+            ...request,
+            headers: {
+              'content-type': 'application/json',
+              'x-forwarded-for': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
+            },
+            body: JSON.stringify({
+              email: `visitor-${runId}-${n}@example.org`,
+              locale: (['fi', 'sv', 'en'] as const)[n % 3],
+              label: n % 2 ? `Haku ${n}` : undefined,
+              searchUrl: `https://jobs.example.org/haku?q=${n}`,
+              criteria: criteriaPool[n % criteriaPool.length],
+              frequency: (['daily', 'weekly', 'immediate'] as const)[n % 3],
+              acceptTerms: true,
+              termsVersion: '2024-06-27',
+            }),
+          };
+        },
+      },
+    ],
+  });
+  provider.child.stdin?.write('report\n');
+  const report: { delivered: number } = await provider.next();
+  return { ...figures(result), confirmationsHandedOver: report.delivered };
+}
+
+async function ingestScenario() {
+  const postingPool = Array.from({ length: 2000 }, (_, index) =>
+    postingJson(syntheticPosting(`pool-${index}`, words, rng, started)),
+  );
+  let batches = 0;
+  let received = 0;
+  let matched = 0;
+  progress(
+    `ingest: POST /v1/postings, batches of ${batchSize}, ${ingestConnections} connections, ${duration} s`,
+  );
+  const result = await run({
+    url: base,
+    connections: ingestConnections,
+    duration,
+    timeout: 60,
+    requests: [
+      {
+        method: 'POST',
+        path: '/v1/postings',
+        setupRequest: (request) => {
+          const batch = batches++;
+          const postings = Array.from({ length: batchSize }, (_, index) => ({
+            ...postingPool[(batch * batchSize + index) % postingPool.length],
+            id: `bench-${runId}-${batch}-${index}`,
+          }));
+          const payload = JSON.stringify({ postings });
+          const delivery = { id: `msg_${runId}_${batch}`, signedAt: new Date(), payload };
+          return {
+            ...request,
+            headers: {
+              'content-type': 'application/json',
+              ...signedHeaders({ ...delivery, secret: WEBHOOK_SECRET }),
+            },
+            body: payload,
+          };
+        },
+        onResponse: (status, body) => {
+          if (status !== 200) return;
+          const counts: { received: number; matched: number } = JSON.parse(body);
+          received += counts.received;
+          matched += counts.matched;
+        },
+      },
+    ],
+  });
+  return {
+    ...figures(result),
+    connections: ingestConnections,
+    batch: batchSize,
+    seededAlerts: alertCount,
+    postingsPerSecond: Math.round(received / result.duration),
+    matchesPerSecond: Math.round(matched / result.duration),
+  };
+}
+
+const baseline = scenarios.has('baseline') ? await measured(baselineScenario) : undefined;
+const subscribe = scenarios.has('subscribe') ? await measured(subscribeScenario) : undefined;
+const ingest = scenarios.has('ingest') ? await measured(ingestScenario) : undefined;
+
+if (server.exitCode === null && server.signalCode === null) {
+  server.kill('SIGTERM');
+  await once(server, 'exit');
+}
+provider.child.stdin?.end();
+provider.child.kill();
+await database.drop();
+
+console.log(
+  JSON.stringify({
+    bench: 'http',
+    engine,
+    cpus: cpus().length,
+    durationSeconds: duration,
+    connections,
+    baseline,
+    subscribe: subscribe && {
+      ...subscribe,
+      shareOfBaseline:
+        baseline &&
+        Math.round((subscribe.requestsPerSecond / baseline.requestsPerSecond) * 1000) / 1000,
+    },
+    ingest,
+  }),
+);
+const failed = [baseline, subscribe, ingest].some(
+  (scenario) => scenario && (scenario.errors > 0 || scenario.non2xx > 0),
+);
+process.exit(failed ? 1 : 0);
