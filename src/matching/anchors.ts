@@ -23,14 +23,13 @@ export async function indexAlert(
   };
   await db.execute(sql`delete from alert_anchors where alert_id = ${alert.id}`);
   await db.execute(sql`
-    insert into alert_anchors (term, alert_id, filter)
-    select term, ${alert.id}::uuid,
-      array(select jsonb_array_elements_text(${JSON.stringify(compiled.filter)}::jsonb))
-    from jsonb_array_elements_text(${JSON.stringify(compiled.anchors)}::jsonb) as term
-    on conflict do nothing`);
-  await db.execute(
-    sql`update alerts set compiled = ${JSON.stringify(compiled)}::jsonb where id = ${alert.id}`,
-  );
+    with anchored as (
+      insert into alert_anchors (term, alert_id, filter)
+      select term, ${alert.id}::uuid,
+        array(select jsonb_array_elements_text(${JSON.stringify(compiled.filter)}::jsonb))
+      from jsonb_array_elements_text(${JSON.stringify(compiled.anchors)}::jsonb) as term
+      on conflict do nothing)
+    update alerts set compiled = ${JSON.stringify(compiled)}::jsonb where id = ${alert.id}`);
   return compiled;
 }
 

@@ -65,7 +65,7 @@ export async function readTermCounts(db: Queryable, terms: string[]): Promise<Te
   const rows = await queryRows<{ term: string; postings: number }>(
     db,
     sql`select term, postings from term_stats
-        where term in (select jsonb_array_elements_text(${JSON.stringify([SAMPLED, ...terms])}::jsonb))`,
+        where term = any(array(select jsonb_array_elements_text(${JSON.stringify([SAMPLED, ...terms])}::jsonb)))`,
   );
   const counts = new Map(rows.map((row) => [row.term, Number(row.postings)]));
   return { sampled: counts.get(SAMPLED) ?? 0, count: (term) => counts.get(term) ?? 0 };

@@ -80,7 +80,7 @@ export async function withdrawPostings({
       tx,
       sql`with withdrawn as (
             update postings set withdrawn_at = ${now.toISOString()}::timestamptz
-            where id in (select jsonb_array_elements_text(${JSON.stringify(input.ids)}::jsonb))
+            where id = any(array(select jsonb_array_elements_text(${JSON.stringify(input.ids)}::jsonb)))
               and withdrawn_at is null
             returning 1)
           select count(*)::int as withdrawn from withdrawn`,
