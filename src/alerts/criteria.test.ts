@@ -140,6 +140,7 @@ describe('criteriaSchema', () => {
         'python kehittäjä',
       ],
       ['decomposed letters, composed to NFC', 'kehitta\u0308ja\u0308', 'kehittäjä'],
+      ['lone surrogates, as U+FFFD', 'kehittäjä \udfff\ud800x', 'kehittäjä \ufffd\ufffdx'],
     ])('strips %s', (_, keywords, cleaned) => {
       expect(criteriaSchema.parse({ keywords }).keywords).toBe(cleaned);
     });

@@ -30,10 +30,13 @@ function unique<T>(values: T[]): T[] {
 
 /**
  * Strips control and format characters that have no place in a search (zero-width joiners are
- * kept out too, so that two keyword strings that look the same are the same).
+ * kept out too, so that two keyword strings that look the same are the same). A lone surrogate,
+ * which JSON allows but no Unicode text holds (and Postgres refuses in jsonb), becomes U+FFFD as
+ * any UTF-8 encoder would make it.
  */
-function cleanText(value: string): string {
+export function cleanText(value: string): string {
   return value
+    .replace(/\p{Cs}/gu, '\ufffd')
     .normalize('NFC')
     .replace(/\p{Cf}/gu, '')
     .replace(/\p{Cc}/gu, ' ')
