@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { alerts } from '../../src/db/schema';
 import { lastEmail, subscribe } from '../helpers/alerts';
-import { setupTestContext } from '../helpers/context';
+import { START, setupTestContext } from '../helpers/context';
+import {
+  countRows,
+  insertActiveAlert,
+  jobPosting,
+  matchRows,
+  postPostings,
+  postSigned,
+  webhookEnv,
+} from '../helpers/postings';
 
-const ctx = setupTestContext();
+const ctx = setupTestContext({ env: webhookEnv });
 
 /** Inputs the fuzz suite found breaking the service, each kept as a plain test once fixed. */
 describe('inputs the fuzz suite found', () => {
@@ -17,5 +26,28 @@ describe('inputs the fuzz suite found', () => {
     expect(alert?.criteria.keywords).toBe('kehittäjä \ufffd');
     expect(alert?.label).toBe('Kehittäjä \ufffd');
     expect(lastEmail(ctx).subject).toBe('Vahvista työpaikkavahti: Kehittäjä \ufffd');
+  });
+
+  it('refuses a posting id holding NUL or a lone surrogate with 422 (was a 500 from Postgres)', async () => {
+    for (const id of ['job\u0000 1', 'job-\ud800']) {
+      const response = await postPostings(ctx, [jobPosting(ctx, { id })]);
+      expect(response.status).toBe(422);
+      expect((await response.json()).error.details).toEqual([
+        { path: 'postings.0.id', message: expect.stringMatching(/control characters/) },
+      ]);
+      const withdrawal = await postSigned(ctx, '/v1/postings/withdrawals', { ids: [id] });
+      expect(withdrawal.status).toBe(422);
+    }
+    expect(await countRows(ctx.database.db, 'postings')).toBe(0);
+    expect(await countRows(ctx.database.db, 'webhook_deliveries')).toBe(0);
+  });
+
+  it('matches a posting whose title holds a lone surrogate, storing U+FFFD in the reasons', async () => {
+    await insertActiveAlert(ctx.database.db, { keywords: 'kehittäjä' }, START);
+    const posting = jobPosting(ctx, { title: 'Ohjelmistokehittäjä\ud800 \udfffkehittäjä' });
+    const response = await postPostings(ctx, [posting]);
+    expect(response.status).toBe(200);
+    expect((await response.json()).matched).toBe(1);
+    expect(JSON.stringify(await matchRows(ctx.database.db))).not.toMatch(/\\ud[89ab]/i);
   });
 });
