@@ -94,7 +94,7 @@ describe('fuzz: the pages behind the links in emails (SPEC.md §2)', () => {
             );
           },
         ),
-        fuzzRuns(2000),
+        fuzzRuns(1500),
       );
     },
     FUZZ_TIMEOUT_MS,
@@ -167,7 +167,7 @@ describe('fuzz: the pages behind the links in emails (SPEC.md §2)', () => {
             });
           },
         ),
-        fuzzRuns(2500),
+        fuzzRuns(2000),
       );
     },
     FUZZ_TIMEOUT_MS,
@@ -242,7 +242,7 @@ describe('fuzz: the pages behind the links in emails (SPEC.md §2)', () => {
             );
           },
         ),
-        fuzzRuns(1500),
+        fuzzRuns(1200),
       );
     },
     FUZZ_TIMEOUT_MS,

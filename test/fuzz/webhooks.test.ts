@@ -221,7 +221,7 @@ describe('fuzz: the signed webhooks (SPEC.md §2)', () => {
             expect(answer.status).toBe(401);
           },
         ),
-        fuzzRuns(1500),
+        fuzzRuns(1000),
       );
     },
     FUZZ_TIMEOUT_MS,
@@ -255,7 +255,7 @@ describe('fuzz: the signed webhooks (SPEC.md §2)', () => {
             }
           },
         ),
-        fuzzRuns(2000),
+        fuzzRuns(1500),
       );
       console.log(`[fuzz] webhooks: ${stored} signed deliveries stored`);
 
