@@ -52,7 +52,10 @@ export const keywordsSchema = z
       .string()
       .min(1, 'must not be empty')
       .max(200, 'must be at most 200 characters')
-      .refine(hasPositiveTerm, 'must hold at least one word that is not excluded'),
+      .refine(hasPositiveTerm, 'must hold at least one word that is not excluded')
+      // Keywords are shown in the confirmation email (and make its label when none is given):
+      // like a label, they may not carry a link to a stranger's inbox.
+      .refine((keywords) => !/:\/\/|www\.|<|>/i.test(keywords), 'must not hold links or markup'),
   );
 
 function hasPositiveTerm(keywords: string): boolean {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alerts } from '../../src/db/schema';
-import { lastEmail, subscribe } from '../helpers/alerts';
+import { lastEmail, postJson, subscribe, validSubscription } from '../helpers/alerts';
 import { START, setupTestContext } from '../helpers/context';
 import {
   countRows,
@@ -49,5 +49,19 @@ describe('inputs the fuzz suite found', () => {
     expect(response.status).toBe(200);
     expect((await response.json()).matched).toBe(1);
     expect(JSON.stringify(await matchRows(ctx.database.db))).not.toMatch(/\\ud[89ab]/i);
+  });
+
+  it('refuses keywords with a link: without a label they became the subject of the email', async () => {
+    const { label, ...withoutLabel } = validSubscription;
+    const response = await postJson(ctx, '/v1/alerts', {
+      ...withoutLabel,
+      criteria: { keywords: 'www.spam.example kehittäjä' },
+    });
+    expect(response.status).toBe(422);
+    expect((await response.json()).error.details).toEqual([
+      { path: 'criteria.keywords', message: 'must not hold links or markup' },
+    ]);
+    expect(ctx.mailer.sent).toHaveLength(0);
+    expect(label).toBeTruthy();
   });
 });
