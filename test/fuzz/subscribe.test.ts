@@ -185,6 +185,11 @@ describe('fuzz: subscribe and manage-link (SPEC.md §2, §5)', () => {
             const [, shownLabel = ''] = mail.subject.match(/^[^:]+: (.*)$/) ?? [];
             expect(shownLabel.length).toBeGreaterThan(0);
             expectShown(mail.html, shownLabel);
+            // Nothing a stranger typed becomes a link in an email from our domain (SPEC.md §5).
+            const foreign = mail.text
+              .replace(/https:\/\/vahti\.example\.org\/[^\s)\]]*/g, '')
+              .match(/[a-z][\w+.-]*:\/\/|www\./i);
+            expect(foreign?.[0] ?? null).toBe(null);
             expect(mail.text.replace(/\s+/g, ' ')).toContain(shownLabel.replace(/\s+/g, ' '));
 
             const confirmUrl = new URL(

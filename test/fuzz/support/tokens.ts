@@ -60,7 +60,7 @@ export async function alertPool(ctx: TestContext, state: FuzzState): Promise<str
   if ((live?.n ?? 0) < 8) {
     for (let i = 0; i < 4; i++) {
       seeded++;
-      const criteria = { keywords: `kehittäjä <b>${seeded}</b>`, municipalities: ['091'] };
+      const criteria = { keywords: `kehittäjä & "${seeded}"`, municipalities: ['091'] };
       await subscribeAndConfirm(ctx, { email: `active.${seeded}@example.org`, criteria });
       await subscribe(ctx, { email: `pending.${seeded}@example.org`, criteria });
     }
