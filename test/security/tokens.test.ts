@@ -11,7 +11,7 @@ const ctx = setupTestContext();
 
 interface Endpoint {
   name: string;
-  request(token: string): Promise<Response>;
+  request(token: string): Response | Promise<Response>;
 }
 
 const form = (fields: Record<string, string>) => ({

@@ -328,7 +328,7 @@ function formEntries(fields: Record<string, unknown>): [string, string][] {
 export function encodeBody(
   fields: Record<string, unknown>,
   how: Encoding,
-  raw: { text: string; bytes: Uint8Array },
+  raw: { text: string; bytes: Uint8Array<ArrayBuffer> },
 ): BodyInit | undefined {
   switch (how) {
     case 'json':
