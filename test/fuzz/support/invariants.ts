@@ -36,6 +36,8 @@ export async function snapshot(db: Db): Promise<Snapshot> {
 /**
  * The next transaction id the database will hand out. Only a transaction that writes gets one, so
  * while this stands still nothing was written (nor rolled back) and the full snapshot is spared.
+ * On a Postgres server ids are shared by its databases: there it moves often, and the snapshot
+ * is taken each time.
  */
 export async function writeMark(db: Db): Promise<string> {
   const [row] = await queryRows<{ mark: string }>(
