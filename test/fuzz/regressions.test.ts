@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { alerts } from '../../src/db/schema';
 import { lastEmail, postJson, subscribe, validSubscription } from '../helpers/alerts';
@@ -9,6 +10,7 @@ import {
   matchRows,
   postPostings,
   postSigned,
+  WEBHOOK_SECRET,
   webhookEnv,
 } from '../helpers/postings';
 
@@ -63,5 +65,36 @@ describe('inputs the fuzz suite found', () => {
     ]);
     expect(ctx.mailer.sent).toHaveLength(0);
     expect(label).toBeTruthy();
+  });
+
+  it('verifies a signature over the bytes sent: a body with a byte order mark or invalid UTF-8 (was 401)', async () => {
+    const sign = (id: string, body: Buffer) => {
+      const timestamp = String(Math.floor(ctx.clock.now().getTime() / 1000));
+      const key = Buffer.from(WEBHOOK_SECRET.slice('whsec_'.length), 'base64');
+      const mac = createHmac('sha256', key)
+        .update(Buffer.concat([Buffer.from(`${id}.${timestamp}.`), body]))
+        .digest('base64');
+      return { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${mac}` };
+    };
+    const withBom = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from('{"postings":[]}'),
+    ]);
+    const invalid = Buffer.concat([
+      Buffer.from('{"ids":["job-'),
+      Buffer.from([0xff]),
+      Buffer.from('"]}'),
+    ]);
+    for (const [path, body] of [
+      ['/v1/postings', withBom],
+      ['/v1/postings/withdrawals', invalid],
+    ] as const) {
+      const response = await ctx.app.request(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...sign(`msg_${path}`, body) },
+        body,
+      });
+      expect(response.status, path).toBe(200);
+    }
   });
 });
