@@ -72,6 +72,15 @@ describe('renderTemplate', () => {
     }
   });
 
+  it('keeps a value that looks like a marker number (found by the fuzz suite: it showed as 48)', async () => {
+    for (const label of ['Tunnus 7300000000', 'Tunnus 7300000001', '7 300 000 000']) {
+      const props = { ...ConfirmationEmail.PreviewProps, label };
+      const cached = await renderTemplate(ConfirmationEmail, props);
+      expect(cached).toEqual(await renderEmail(createElement(ConfirmationEmail, props)));
+      expect(cached.html).toContain(label);
+    }
+  });
+
   it('falls back to React for a javascript: link, which React refuses', async () => {
     const props = { ...DigestEmail.PreviewProps, manageUrl: 'javascript:alert(1)' };
     const cached = await renderTemplate(DigestEmail, props);

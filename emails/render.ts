@@ -146,16 +146,18 @@ function fill(template: Template, strings: string[], numbers: number[]): Rendere
     if (found === undefined) missing = true;
     return String(found);
   };
+  // Numbers first: a value put in after them may itself look like a marker number, and must
+  // then be found by the check below rather than be replaced.
   const numberPattern = /73000000\d\d/g;
   const html = rebuildPreview(
     template.html
-      .replace(/qz([a-z]+)zq/g, (_, letters: string) => escapeHtml(value(letters)))
-      .replace(numberPattern, number),
+      .replace(numberPattern, number)
+      .replace(/qz([a-z]+)zq/g, (_, letters: string) => escapeHtml(value(letters))),
   );
   const text = template.text
+    .replace(numberPattern, number)
     .replace(/qz([a-z]+)zq/g, (_, letters: string) => asText(value(letters)))
-    .replace(/QZ([A-Z]+)ZQ/g, (_, letters: string) => asText(value(letters)).toUpperCase())
-    .replace(numberPattern, number);
+    .replace(/QZ([A-Z]+)ZQ/g, (_, letters: string) => asText(value(letters)).toUpperCase());
   // A marker left over (a value that looks like one), or a marker number a template formatted
   // with separators, means the template cannot be trusted for these props.
   if (missing || /qz[a-z]+zq|7[\s\u00a0.,]?300[\s\u00a0.,]?000/i.test(html + text))

@@ -105,6 +105,15 @@ describe('criteriaSchema', () => {
     });
   });
 
+  it.each([
+    ['a link', 'kehittäjä https://spam.example'],
+    ['a bare domain', 'kehittäjä www.spam.example'],
+    ['markup', 'kehittäjä <b>'],
+  ])('refuses keywords holding %s, as labels do (found by the fuzz suite)', (_, keywords) => {
+    const parsed = criteriaSchema.safeParse({ keywords });
+    expect(parsed.error?.issues[0]?.message).toBe('must not hold links or markup');
+  });
+
   it('refuses an unknown facet, naming it', () => {
     const result = criteriaSchema.safeParse({ ...helsinki, salary: ['5000'] });
     expect(result.success).toBe(false);
@@ -140,6 +149,7 @@ describe('criteriaSchema', () => {
         'python kehittäjä',
       ],
       ['decomposed letters, composed to NFC', 'kehitta\u0308ja\u0308', 'kehittäjä'],
+      ['lone surrogates, as U+FFFD', 'kehittäjä \udfff\ud800x', 'kehittäjä \ufffd\ufffdx'],
     ])('strips %s', (_, keywords, cleaned) => {
       expect(criteriaSchema.parse({ keywords }).keywords).toBe(cleaned);
     });

@@ -30,10 +30,13 @@ function unique<T>(values: T[]): T[] {
 
 /**
  * Strips control and format characters that have no place in a search (zero-width joiners are
- * kept out too, so that two keyword strings that look the same are the same).
+ * kept out too, so that two keyword strings that look the same are the same). A lone surrogate,
+ * which JSON allows but no Unicode text holds (and Postgres refuses in jsonb), becomes U+FFFD as
+ * any UTF-8 encoder would make it.
  */
-function cleanText(value: string): string {
+export function cleanText(value: string): string {
   return value
+    .replace(/\p{Cs}/gu, '\ufffd')
     .normalize('NFC')
     .replace(/\p{Cf}/gu, '')
     .replace(/\p{Cc}/gu, ' ')
@@ -49,7 +52,10 @@ export const keywordsSchema = z
       .string()
       .min(1, 'must not be empty')
       .max(200, 'must be at most 200 characters')
-      .refine(hasPositiveTerm, 'must hold at least one word that is not excluded'),
+      .refine(hasPositiveTerm, 'must hold at least one word that is not excluded')
+      // Keywords are shown in the confirmation email (and make its label when none is given):
+      // like a label, they may not carry a link to a stranger's inbox.
+      .refine((keywords) => !/:\/\/|www\.|<|>/i.test(keywords), 'must not hold links or markup'),
   );
 
 function hasPositiveTerm(keywords: string): boolean {

@@ -1,14 +1,6 @@
 import { z } from 'zod';
 import { frequencies, locales } from '../db/schema';
-import { criteriaSchema } from './criteria';
-
-const singleLine = (value: string) =>
-  value
-    .normalize('NFC')
-    .replace(/\p{Cf}/gu, '')
-    .replace(/\p{Cc}/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+import { cleanText, criteriaSchema } from './criteria';
 
 /**
  * A label is shown in emails sent from our domain, so it may not carry links: otherwise anyone
@@ -16,7 +8,7 @@ const singleLine = (value: string) =>
  */
 export const labelSchema = z
   .string()
-  .transform(singleLine)
+  .transform(cleanText)
   .pipe(
     z
       .string()

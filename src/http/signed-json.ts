@@ -16,7 +16,9 @@ export async function readSignedJson<T extends z.ZodType>(
   if (!options.secret) {
     throw new AppError('unavailable', `This webhook is not configured: set ${options.secretName}.`);
   }
-  const body = await c.req.text();
+  // The signature is checked over the bytes as sent: decoding first would drop a byte order mark
+  // and replace invalid UTF-8, and a correctly signed delivery would then fail to verify.
+  const body = new Uint8Array(await c.req.arrayBuffer());
   const deliveryId = await verifyWebhook({
     secret: options.secret,
     headers: {
@@ -29,7 +31,7 @@ export async function readSignedJson<T extends z.ZodType>(
   });
   let json: unknown;
   try {
-    json = JSON.parse(body);
+    json = JSON.parse(new TextDecoder().decode(body));
   } catch {
     throw new AppError('malformed_body', 'The body is not valid JSON.');
   }

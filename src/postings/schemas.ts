@@ -7,11 +7,14 @@ export const MAX_POSTINGS_PER_CALL = 1000;
 /** The most ids one withdrawal call may carry. */
 export const MAX_WITHDRAWALS_PER_CALL = 10_000;
 
+// A lone surrogate is no text: it becomes U+FFFD, as a UTF-8 encoder would make it, before the
+// words of a posting reach the jsonb of a match's reasons.
 const text = (max: number) =>
   z
     .string()
     .transform((value) =>
       value
+        .replace(/\p{Cs}/gu, '\ufffd')
         .normalize('NFC')
         .replace(/\p{Cc}/gu, ' ')
         .trim(),
@@ -24,10 +27,12 @@ const optional = <T extends z.ZodType>(schema: T) =>
 const codes = (pattern: RegExp, what: string) =>
   optional(z.array(z.string().regex(pattern, `must be ${what}`)).max(100));
 
+/** Postgres text holds no NUL and jsonb no lone surrogate: ids with either are refused. */
 export const postingIdSchema = z
   .string()
   .min(1, 'must not be empty')
-  .max(128, 'must be at most 128 characters');
+  .max(128, 'must be at most 128 characters')
+  .regex(/^[^\p{Cc}\p{Cs}]*$/u, 'must not hold control characters or lone surrogates');
 
 const instant = z.iso
   .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' })

@@ -60,7 +60,8 @@ export async function verifyWebhook({
 }: {
   secret: string;
   headers: WebhookHeaders;
-  body: string;
+  /** the body as it came, best as bytes: a signature covers bytes, not their decoding */
+  body: Uint8Array | string;
   now: Date;
 }): Promise<string> {
   const { id, timestamp, signature } = headers;
@@ -78,7 +79,11 @@ export async function verifyWebhook({
   }
 
   const key = await signingKey(secret, 'verify');
-  const signed = utf8(`${id}.${timestamp}.${body}`);
+  const prefix = utf8(`${id}.${timestamp}.`);
+  const payload = typeof body === 'string' ? utf8(body) : body;
+  const signed = new Uint8Array(prefix.length + payload.length);
+  signed.set(prefix);
+  signed.set(payload, prefix.length);
   for (const candidate of signature.split(' ')) {
     const [version, value] = candidate.split(',', 2);
     if (version !== 'v1' || !value) continue;
