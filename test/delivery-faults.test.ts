@@ -1,38 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { messages } from '../src/db/schema';
 import { runDigests } from '../src/delivery/digests';
 import { deliverDue } from '../src/delivery/outbox';
-import { createResendMailer } from '../src/delivery/resend';
 import type { Deps } from '../src/deps';
-import { createTestContext, type TestContext } from './helpers/context';
-import { type FakeResend, startFakeResend } from './helpers/fake-resend';
+import { setupTestContext } from './helpers/context';
+import { setupFakeResend, withResendMailer } from './helpers/fake-resend';
 import { seedDueDigests } from './helpers/seed';
 
-let ctx: TestContext;
-let fake: FakeResend;
+const ctx = setupTestContext();
+const fake = setupFakeResend();
 let deps: Deps;
-beforeAll(async () => {
-  ctx = await createTestContext();
-  fake = await startFakeResend();
-});
-beforeEach(async () => {
-  await ctx.reset();
-  fake.reset();
-  deps = {
-    ...ctx.deps,
-    mailer: createResendMailer({
-      apiKey: fake.apiKey,
-      baseUrl: fake.url,
-      from: 'Työpaikkavahti <vahti@example.org>',
-      log: ctx.deps.log,
-      maxAttempts: 3,
-      sleep: async () => {},
-    }),
-  };
-});
-afterAll(async () => {
-  await fake.close();
-  await ctx.close();
+beforeEach(() => {
+  deps = withResendMailer(ctx, fake, { maxAttempts: 3, sleep: async () => {} });
 });
 
 const copiesPerRecipient = () => {

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/database';
 import { messages } from '../../src/db/schema';
-import { createTestContext, type TestContext, testKeys } from '../helpers/context';
-import { type FakeResend, startFakeResend } from '../helpers/fake-resend';
+import { setupTestContext, testKeys } from '../helpers/context';
+import { setupFakeResend } from '../helpers/fake-resend';
 import { seedDueDigests } from '../helpers/seed';
 
 /**
@@ -13,16 +13,8 @@ import { seedDueDigests } from '../helpers/seed';
  * SIGKILL at random moments until 20 kills have landed mid-run; a last run completes it. Every
  * recipient must then hold exactly one copy at the provider.
  */
-let ctx: TestContext;
-let fake: FakeResend;
-beforeAll(async () => {
-  ctx = await createTestContext();
-  fake = await startFakeResend();
-});
-afterAll(async () => {
-  await fake.close();
-  await ctx.close();
-});
+const ctx = setupTestContext();
+const fake = setupFakeResend();
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { messages } from '../../src/db/schema';
 import { runDigests } from '../../src/delivery/digests';
 import { deliverDue } from '../../src/delivery/outbox';
-import { createResendMailer } from '../../src/delivery/resend';
 import type { Deps } from '../../src/deps';
-import { createTestContext, type TestContext } from '../helpers/context';
-import { type FakeResend, type ReceivedRequest, startFakeResend } from '../helpers/fake-resend';
+import { setupTestContext } from '../helpers/context';
+import { type ReceivedRequest, setupFakeResend, withResendMailer } from '../helpers/fake-resend';
 import { seedDueDigests } from '../helpers/seed';
 
 /**
@@ -19,33 +18,16 @@ import { seedDueDigests } from '../helpers/seed';
 const DIGESTS = 250;
 const TIMEOUT_MS = 400;
 
-let ctx: TestContext;
-let fake: FakeResend;
+const ctx = setupTestContext();
+const fake = setupFakeResend();
 let deps: Deps;
-beforeAll(async () => {
-  ctx = await createTestContext();
-  fake = await startFakeResend();
-});
-beforeEach(async () => {
-  await ctx.reset();
-  fake.reset();
-  deps = {
-    ...ctx.deps,
-    mailer: createResendMailer({
-      apiKey: fake.apiKey,
-      baseUrl: fake.url,
-      from: 'Työpaikkavahti <vahti@example.org>',
-      log: ctx.deps.log,
-      maxAttempts: 3,
-      timeoutMs: TIMEOUT_MS,
-      // the middle of the jitter, so that the backoff's pauses can be checked: 250 ms, then 500 ms
-      random: () => 0.5,
-    }),
-  };
-});
-afterAll(async () => {
-  await fake?.close();
-  await ctx?.close();
+beforeEach(() => {
+  deps = withResendMailer(ctx, fake, {
+    maxAttempts: 3,
+    timeoutMs: TIMEOUT_MS,
+    // the middle of the jitter, so that the backoff's pauses can be checked: 250 ms, then 500 ms
+    random: () => 0.5,
+  });
 });
 
 const figures: Array<Record<string, unknown>> = [];

@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { queryRows, withTransaction } from '../../src/db/database';
 import { jobState, messages } from '../../src/db/schema';
 import { enqueueEmails } from '../../src/delivery/outbox';
-import { createTestContext, type TestContext, testKeys } from '../helpers/context';
-import { type FakeResend, startFakeResend } from '../helpers/fake-resend';
+import { setupTestContext, testKeys } from '../helpers/context';
+import { setupFakeResend } from '../helpers/fake-resend';
 import { WEBHOOK_SECRET } from '../helpers/postings';
 import { seedDueDigests } from '../helpers/seed';
 import { type EntryProcess, spawnEntry, startService } from '../helpers/service-process';
@@ -16,20 +16,8 @@ import { type EntryProcess, spawnEntry, startService } from '../helpers/service-
  * the next run must still deliver each email exactly once. test/crash/digest-crash.test.ts kills
  * the digests job's body twenty times; this file kills it through the entries operators run.
  */
-let ctx: TestContext;
-let fake: FakeResend;
-beforeAll(async () => {
-  ctx = await createTestContext();
-  fake = await startFakeResend();
-});
-beforeEach(async () => {
-  await ctx.reset();
-  fake.reset();
-});
-afterAll(async () => {
-  await fake?.close();
-  await ctx?.close();
-});
+const ctx = setupTestContext();
+const fake = setupFakeResend();
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const figures: Array<Record<string, unknown>> = [];

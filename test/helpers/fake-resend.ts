@@ -1,5 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { z } from 'zod';
+import { createResendMailer } from '../../src/delivery/resend';
+import type { Deps } from '../../src/deps';
+import type { TestContext } from './context';
 
 export interface DeliveredEmail {
   id: string;
@@ -384,4 +388,39 @@ async function readBody(request: IncomingMessage) {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(Buffer.from(chunk));
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A fake Resend for the tests of one file: started before them, emptied before each, closed after. */
+export function setupFakeResend(): FakeResend {
+  let current: FakeResend | undefined;
+  beforeAll(async () => {
+    current = await startFakeResend();
+  });
+  beforeEach(() => current?.reset());
+  afterAll(() => current?.close());
+  return new Proxy({} as FakeResend, {
+    get(_, property) {
+      if (!current) throw new Error('the fake Resend exists from beforeAll on');
+      const value = current[property as keyof FakeResend];
+      return typeof value === 'function' ? value.bind(current) : value;
+    },
+  });
+}
+
+/** The test context's dependencies with the production transport pointed at the fake Resend. */
+export function withResendMailer(
+  ctx: TestContext,
+  fake: FakeResend,
+  options: Omit<Parameters<typeof createResendMailer>[0], 'apiKey' | 'baseUrl' | 'from' | 'log'>,
+): Deps {
+  return {
+    ...ctx.deps,
+    mailer: createResendMailer({
+      apiKey: fake.apiKey,
+      baseUrl: fake.url,
+      from: 'Työpaikkavahti <vahti@example.org>',
+      log: ctx.deps.log,
+      ...options,
+    }),
+  };
 }
