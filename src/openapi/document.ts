@@ -71,6 +71,27 @@ const errors = (...codes: ErrorCode[]) =>
     codes.map((code) => [String(errorStatus[code]), { $ref: `#/components/responses/${code}` }]),
   );
 
+/**
+ * What subscribing and asking for manage links answer: the same 202 whatever the address (JSON,
+ * or the "check your inbox" page to a browser form), or a refusal of the body or the client.
+ */
+const acceptedAnswers = (description: string) => ({
+  202: {
+    description,
+    content: {
+      ...json(schemaRef('Accepted'), examples.accepted),
+      'text/html': { schema: { type: 'string' } },
+    },
+  },
+  ...errors(
+    'malformed_body',
+    'payload_too_large',
+    'unsupported_media_type',
+    'invalid_input',
+    'rate_limited',
+  ),
+});
+
 const errorDescriptions: Record<ErrorCode, string> = {
   malformed_body: 'The body is not valid JSON or not a readable form.',
   unauthorized: 'A token or signature is missing, malformed, wrong or stale.',
@@ -183,20 +204,8 @@ export function openApiDocument(options: DocumentOptions) {
           },
         },
         responses: {
-          202: {
-            description:
-              'Accepted: a confirmation email is on its way, if the address can get one.',
-            content: {
-              ...json(schemaRef('Accepted'), examples.accepted),
-              'text/html': { schema: { type: 'string' } },
-            },
-          },
-          ...errors(
-            'malformed_body',
-            'payload_too_large',
-            'unsupported_media_type',
-            'invalid_input',
-            'rate_limited',
+          ...acceptedAnswers(
+            'Accepted: a confirmation email is on its way, if the address can get one.',
           ),
         },
       },
@@ -218,20 +227,7 @@ export function openApiDocument(options: DocumentOptions) {
           },
         },
         responses: {
-          202: {
-            description: 'Accepted.',
-            content: {
-              ...json(schemaRef('Accepted'), examples.accepted),
-              'text/html': { schema: { type: 'string' } },
-            },
-          },
-          ...errors(
-            'malformed_body',
-            'payload_too_large',
-            'unsupported_media_type',
-            'invalid_input',
-            'rate_limited',
-          ),
+          ...acceptedAnswers('Accepted.'),
         },
       },
     },
