@@ -1,25 +1,18 @@
 import axe from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locale } from '../../src/db/schema';
 import { addDays } from '../../src/time';
-import { openTestDatabase, type TestDatabase } from '../helpers/database';
-import { capturedLogLines, rememberSensitive } from '../helpers/sensitive';
-import {
-  type HostPages,
-  launchChromium,
-  type RunningService,
-  startBoth,
-  subscribeThroughApi,
-  tokenLink,
-} from './harness';
+import { rememberSensitive } from '../helpers/sensitive';
+import { type HostPages, type RunningService, subscribeThroughApi, tokenLink } from './harness';
+import { type BrowserSuite, startBrowserSuite } from './suite';
 
 /**
  * axe-core on the widget and on every page of the service, in Finnish, Swedish and English: no
  * serious or critical violation. The context bypasses CSP only so that axe can be injected; the
  * CSP itself is tested in subscribe-flow.test.ts.
  */
-let database: TestDatabase;
+let suite: BrowserSuite | undefined;
 let service: RunningService;
 let host: HostPages;
 let browser: Browser;
@@ -27,24 +20,15 @@ let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  database = await openTestDatabase();
-  ({ service, host } = await startBoth({
-    db: database.db,
-    onLog: (line) => capturedLogLines.push(line),
-  }));
-  browser = await launchChromium(inject('chromiumPath'));
+  suite = await startBrowserSuite();
+  ({ service, host, browser } = suite);
   context = await browser.newContext({ bypassCSP: true });
   // in every document from its start: sent to the browser once, not once per page
   await context.addInitScript({ content: axe.source });
   page = await context.newPage();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await service?.close();
-  await host?.close();
-  await database?.close();
-});
+afterAll(() => suite?.close());
 
 interface Violation {
   id: string;

@@ -1,26 +1,19 @@
 import { eq } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alerts, alertTokens } from '../../src/db/schema';
 import { ALERT_LIFETIME_MONTHS, addDays, addMonths } from '../../src/time';
-import { openTestDatabase, type TestDatabase } from '../helpers/database';
-import { capturedLogLines, rememberSensitive } from '../helpers/sensitive';
-import {
-  type HostPages,
-  hostSearch,
-  lastLink,
-  launchChromium,
-  type RunningService,
-  startBoth,
-} from './harness';
+import { rememberSensitive } from '../helpers/sensitive';
+import { type HostPages, hostSearch, lastLink, type RunningService } from './harness';
 import { focused, tabTo, watchProblems, widgetStyle } from './page-tools';
+import { type BrowserSuite, startBrowserSuite } from './suite';
 
 /**
  * A visitor's whole way in a real browser: the widget on a job board of another origin whose CSP
  * allows only the service, subscribing with the keyboard alone, the confirmation link from the
  * outbox, the manage page, the unsubscribe page.
  */
-let database: TestDatabase;
+let suite: BrowserSuite | undefined;
 let service: RunningService;
 let host: HostPages;
 let browser: Browser;
@@ -29,23 +22,14 @@ let page: Page;
 const problems: string[] = [];
 
 beforeAll(async () => {
-  database = await openTestDatabase();
-  ({ service, host } = await startBoth({
-    db: database.db,
-    onLog: (line) => capturedLogLines.push(line),
-  }));
-  browser = await launchChromium(inject('chromiumPath'));
+  suite = await startBrowserSuite();
+  ({ service, host, browser } = suite);
   context = await browser.newContext();
   page = await context.newPage();
   watchProblems(page, problems);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await service?.close();
-  await host?.close();
-  await database?.close();
-});
+afterAll(() => suite?.close());
 
 const alertOf = async (email: string) => {
   const rows = await service.deps.db.select().from(alerts);
