@@ -18,7 +18,7 @@ import { migrationsFolder } from '../src/entry/database';
 import { compileCriteria } from '../src/matching/compile';
 import { type FoundMatch, matchPostings } from '../src/matching/matcher';
 import { oracleMatches } from '../src/matching/oracle';
-import { analysePosting, type MatchablePosting } from '../src/matching/posting';
+import { analyseBatch, analysePosting, type MatchablePosting } from '../src/matching/posting';
 import { termFrequency } from '../src/matching/term-stats';
 import { random, syntheticCriteria, syntheticPosting, vocabulary } from './synthetic';
 
@@ -150,7 +150,7 @@ for (let offset = 0; offset < postings.length; offset += batchSize) {
   const outcome = await withTransaction(db, (tx) =>
     matchPostings({
       db: tx,
-      postings: postings.slice(offset, offset + batchSize).map(analysePosting),
+      batch: analyseBatch(postings.slice(offset, offset + batchSize)),
       now: NOW,
     }),
   );

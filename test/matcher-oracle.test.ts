@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { criteriaSchema } from '../src/alerts/criteria';
 import { findMatches } from '../src/matching/matcher';
 import { oracleMatches } from '../src/matching/oracle';
-import { analysePosting, type MatchablePosting } from '../src/matching/posting';
+import { analyseBatch, analysePosting, type MatchablePosting } from '../src/matching/posting';
 import { createTestContext, type TestContext } from './helpers/context';
 import { insertActiveAlert } from './helpers/postings';
 
@@ -158,8 +158,8 @@ describe('the indexed matcher', () => {
           const confirmedAt = new Date(START + alert.confirmedHours * 3_600_000);
           await insertActiveAlert(ctx.database.db, alert.criteria, confirmedAt);
         }
-        const analysed = postings.map(analysePosting);
-        const indexed = await findMatches(ctx.database.db, analysed);
+        // The matcher analyses the postings as a batch, the oracle each on its own.
+        const indexed = await findMatches(ctx.database.db, analyseBatch(postings));
         const oracle = await oracleMatches(ctx.database.db, postings.map(analysePosting));
         expect(pairs(indexed.found)).toEqual(pairs(oracle));
         matched += oracle.length;

@@ -3,7 +3,7 @@ import { type Queryable, queryRows } from '../db/database';
 import { indexUncompiledAlerts } from './anchors';
 import type { Expression } from './compile';
 import { evaluate, type MatchReasons } from './evaluate';
-import type { AnalysedPosting } from './posting';
+import type { AnalysedBatch, AnalysedPosting } from './posting';
 import { EVERYONE, NONE, PostingSets } from './posting-sets';
 
 /** One (alert, posting) pair that matched, with why. */
@@ -44,36 +44,13 @@ export type MatchableAlert = {
  */
 export async function findMatches(
   db: Queryable,
-  postings: AnalysedPosting[],
+  batch: AnalysedBatch,
   onFound?: (found: FoundMatch[]) => void,
 ): Promise<MatchOutcome> {
-  const batch = termsOfBatch(postings);
   if (batch.terms.size === 0) return { found: [], candidates: 0 };
   const candidates = await findCandidates(db, batch);
   if (candidates.alerts.size === 0) return { found: [], candidates: 0 };
-  return verifyCandidates(db, postings, candidates, onFound);
-}
-
-/** The distinct terms of a batch, each with the set of postings holding it. */
-interface BatchTerms {
-  sets: PostingSets;
-  terms: Map<string, number>;
-}
-
-function termsOfBatch(postings: AnalysedPosting[]): BatchTerms {
-  const sets = new PostingSets(postings.length);
-  const terms = new Map<string, number>();
-  postings.forEach((posting, index) => {
-    for (const term of posting.terms.keys()) {
-      let set = terms.get(term);
-      if (set === undefined) {
-        set = sets.add();
-        terms.set(term, set);
-      }
-      sets.put(set, index);
-    }
-  });
-  return { sets, terms };
+  return verifyCandidates(db, batch.postings, candidates, onFound);
 }
 
 /** Candidate alerts, each with the set of postings it is a candidate for. */
@@ -89,7 +66,7 @@ interface Candidates {
  * `= any(array(…))` makes Postgres probe the primary key; `in (select …)` over a set-returning
  * function made it scan and hash all the anchors.
  */
-async function findCandidates(db: Queryable, batch: BatchTerms): Promise<Candidates> {
+async function findCandidates(db: Queryable, batch: AnalysedBatch): Promise<Candidates> {
   const terms = [...batch.terms.keys()];
   // One row per term, its alerts and their filters as strings: a quarter of a million rows a
   // batch cost Node more to receive than splitting the strings does.
@@ -270,16 +247,16 @@ class Distinct {
 /** Matches a batch of postings against every active alert and records the new pairs. */
 export async function matchPostings({
   db,
-  postings,
+  batch,
   now,
 }: {
   db: Queryable;
-  postings: AnalysedPosting[];
+  batch: AnalysedBatch;
   now: Date;
 }): Promise<MatchOutcome & { recorded: number }> {
   await indexUncompiledAlerts(db);
   const recordings: Promise<number>[] = [];
-  const outcome = await findMatches(db, postings, (found) => {
+  const outcome = await findMatches(db, batch, (found) => {
     recordings.push(handled(recordMatches(db, found, now)));
   });
   const recorded = (await Promise.all(recordings)).reduce((sum, count) => sum + count, 0);

@@ -34,6 +34,10 @@ export class PostingSets {
     this.bits[word] = (this.bits[word] ?? 0) | (1 << (posting & 31));
   }
 
+  has(set: number, posting: number): boolean {
+    return ((this.bits[set * this.words + (posting >>> 5)] ?? 0) & (1 << (posting & 31))) !== 0;
+  }
+
   /** A new set of the postings in any of `sets`, or NONE when there are none. */
   union(sets: (number | undefined)[]): number {
     const present = sets.filter((set) => set !== undefined);

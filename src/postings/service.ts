@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Tx, withTransaction } from '../db/database';
 import type { Deps } from '../deps';
 import { matchPostings } from '../matching/matcher';
-import { analysePosting } from '../matching/posting';
+import { analyseBatch } from '../matching/posting';
 import { sampleTermStats } from '../matching/term-stats';
 import { bumpCounter } from '../operations/metrics';
 import { addDays } from '../time';
@@ -40,12 +40,12 @@ export async function receivePostings({
     const stored = await upsertPostings(tx, latest, deps.config.TIMEZONE, now);
     const fresh = new Set(stored.filter((row) => row.inserted).map((row) => row.id));
     const live = new Set(stored.filter((row) => !row.withdrawn).map((row) => row.id));
-    const analysed = latest.filter((posting) => live.has(posting.id)).map(analysePosting);
+    const batch = analyseBatch(latest.filter((posting) => live.has(posting.id)));
     await sampleTermStats(
       tx,
-      analysed.filter((posting) => fresh.has(posting.id)),
+      batch.postings.filter((posting) => fresh.has(posting.id)),
     );
-    const { recorded } = await matchPostings({ db: tx, postings: analysed, now });
+    const { recorded } = await matchPostings({ db: tx, batch, now });
 
     const receipt: PostingsReceipt = {
       received: input.postings.length,
