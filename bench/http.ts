@@ -272,9 +272,17 @@ async function backendPids(): Promise<number[]> {
   return rows.map((row) => Number(row.pid));
 }
 
+/** The server's processes: the one started, and its HTTP workers when WORKERS > 1. */
+async function serverPids(): Promise<number[]> {
+  const pid = server.pid ?? 0;
+  const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+  return [pid, ...children.split(' ').filter(Boolean).map(Number)];
+}
+
 /** Runs a scenario, adding the CPU the server and the database spent per 2xx request. */
 async function measured<T extends Figures>(scenario: () => Promise<T>) {
-  const pidsBefore = [server.pid ?? 0, ...(await backendPids())];
+  const servers = await serverPids();
+  const pidsBefore = [...servers, ...(await backendPids())];
   const before = await cpuMs(pidsBefore);
   const figures = await scenario();
   const after = await cpuMs([...new Set([...pidsBefore, ...(await backendPids())])]);
@@ -282,14 +290,13 @@ async function measured<T extends Figures>(scenario: () => Promise<T>) {
   const spent = (pids: number[]) =>
     pids.reduce((sum, pid) => sum + (after.get(pid) ?? 0) - (before.get(pid) ?? 0), 0);
   const served = Math.max(1, figures.requests - figures.non2xx);
-  const serverPid = server.pid ?? 0;
+  const perRequest = (pids: number[]) => Math.round((spent(pids) / served) * 100) / 100;
   return {
     ...figures,
-    serverCpuMsPerRequest: Math.round((spent([serverPid]) / served) * 100) / 100,
+    serverCpuMsPerRequest: perRequest(servers),
     databaseCpuMsPerRequest:
       engine === 'postgres'
-        ? Math.round((spent([...after.keys()].filter((pid) => pid !== serverPid)) / served) * 100) /
-          100
+        ? perRequest([...after.keys()].filter((pid) => !servers.includes(pid)))
         : undefined,
   };
 }
@@ -348,6 +355,9 @@ const server = spawn(
       ...keys,
       NODE_ENV: 'production',
       PORT: String(port),
+      // As deployed on Node: an HTTP worker per core where the database allows (README
+      // "Deploy on Node"); PGlite lives in one process.
+      WORKERS: engine === 'postgres' ? String(cpus().length) : '1',
       PUBLIC_BASE_URL: 'https://vahti.example.org',
       MAIL_FROM: 'Työpaikkavahti <vahti@example.org>',
       RESEND_API_KEY: fake.apiKey,
@@ -490,6 +500,7 @@ console.log(
     bench: 'http',
     engine,
     cpus: cpus().length,
+    serverWorkers: engine === 'postgres' ? cpus().length : 1,
     durationSeconds: duration,
     connections,
     baseline,

@@ -47,6 +47,8 @@ export const configSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: z.coerce.number().int().min(1).max(65535).default(8787),
+    /** HTTP worker processes on Node; more than one needs Postgres (DATABASE_URL) */
+    WORKERS: z.coerce.number().int().min(1).max(64).default(1),
     PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
     DATA_DIR: z.string().min(1).default('var/pgdata'),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
@@ -121,6 +123,13 @@ export const configSchema = z
         code: 'custom',
         path: ['MAIL_FROM'],
         message: 'must be an address on a domain verified at Resend when RESEND_API_KEY is set',
+      });
+    }
+    if (env.WORKERS > 1 && !env.DATABASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WORKERS'],
+        message: 'more than 1 needs DATABASE_URL: the embedded database lives in one process',
       });
     }
     if (env.NODE_ENV === 'production' && keys === 0) {

@@ -73,7 +73,7 @@ export function tokenize(text: string): { words: string[]; joined: string[] } {
   const words: string[] = [];
   const joined: string[] = [];
   for (const match of text.normalize('NFC').toLowerCase().matchAll(WORD)) {
-    const chunk = match[0].replace(/’/g, "'");
+    const chunk = match[0].includes('’') ? match[0].replace(/’/g, "'") : match[0];
     if (!HYPHEN.test(chunk)) {
       words.push(chunk);
       continue;

@@ -47,7 +47,7 @@ const patternText = (pattern: CompiledPattern) =>
 function find(pattern: CompiledPattern, posting: AnalysedPosting): string | undefined {
   if ('forms' in pattern) return findForms(pattern.forms, posting);
   if ('words' in pattern) return findPhrase(pattern.words, posting);
-  for (const word of posting.vocabulary.keys()) if (word.startsWith(pattern.prefix)) return word;
+  for (const word of posting.vocabulary) if (word.startsWith(pattern.prefix)) return word;
   return undefined;
 }
 

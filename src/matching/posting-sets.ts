@@ -34,6 +34,14 @@ export class PostingSets {
     this.bits[word] = (this.bits[word] ?? 0) | (1 << (posting & 31));
   }
 
+  /** Adds to `set` the postings whose bits are set in `bits` (a set's worth of words). */
+  addBits(set: number, bits: Uint32Array) {
+    const start = set * this.words;
+    for (let word = 0; word < this.words; word++) {
+      this.bits[start + word] = (this.bits[start + word] ?? 0) | (bits[word] ?? 0);
+    }
+  }
+
   has(set: number, posting: number): boolean {
     return ((this.bits[set * this.words + (posting >>> 5)] ?? 0) & (1 << (posting & 31))) !== 0;
   }

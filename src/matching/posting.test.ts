@@ -65,6 +65,28 @@ describe('analysing postings as a batch', () => {
     expect(fi?.terms.has('sv:sjukskötersk')).toBe(false);
   });
 
+  it('gives a word held by many postings of several languages the same terms as alone', () => {
+    const many: MatchablePosting[] = Array.from({ length: 70 }, (_, index) => ({
+      id: `many-${index}`,
+      title: index % 5 === 0 ? 'Kokki' : 'Ohjelmistokehittäjä',
+      description: `Etsimme kehittäjää numero ${index}, tehtävä ${index % 3 ? 'vakituinen' : 'kesätyö'}.`,
+      language: ([undefined, 'fi', 'sv', 'en'] as const)[index % 4],
+      publishedAt: published,
+    }));
+    const batch = analyseBatch(many);
+    many.forEach((posting, index) => {
+      const alone = analysePosting(posting);
+      const together = batch.postings[index];
+      for (const term of batch.terms.keys()) {
+        expect(together?.terms.has(term)).toBe(alone.terms.has(term));
+        expect(together?.terms.get(term)).toBe(alone.terms.get(term));
+      }
+    });
+    expect(batch.postings.filter((posting) => posting.terms.has('fi:kehittäj'))).toHaveLength(
+      many.filter((posting) => posting.language !== 'sv' && posting.language !== 'en').length,
+    );
+  });
+
   it('names the first word in reading order that gives a term', () => {
     const [fi] = analyseBatch(postings).postings;
     // `ohjelmistokehittäjä` (title) comes before `kehittäjää` and `kehittäjät` (description).

@@ -28,8 +28,8 @@ export interface AnalysedPosting {
   terms: PostingTerms;
   /** the words of title, employer and description in order; '' between fields stops phrases */
   words: string[];
-  /** the distinct words in reading order, hyphenated ones also written together, each with its rank */
-  vocabulary: Map<string, number>;
+  /** the distinct words in reading order, hyphenated ones also written together */
+  vocabulary: string[];
   /** the terms of each position in `words`, built on the first phrase search */
   positionTerms?: Set<string>[];
 }
@@ -57,8 +57,8 @@ const languagesOf = (posting: MatchablePosting): Language[] =>
 export function analyseBatch(input: MatchablePosting[]): AnalysedBatch {
   const sets = new PostingSets(input.length);
   const terms = new Map<string, number>();
-  /** each distinct word → the postings holding it */
-  const wordPostings = new Map<string, number[]>();
+  /** each distinct word → the postings holding it, the last of them apart */
+  const wordPostings = new Map<string, { holders: number[]; last: number }>();
   /** each posting's languages, as bits */
   const languageBits = new Uint8Array(input.length);
   const setOf = (term: string) => {
@@ -74,14 +74,19 @@ export function analyseBatch(input: MatchablePosting[]): AnalysedBatch {
     const languages = languagesOf(posting);
     for (const language of languages) languageBits[index] |= LANGUAGE_BIT[language];
     const words: string[] = [];
-    const vocabulary = new Map<string, number>();
+    const vocabulary: string[] = [];
+    // A word is new to this posting unless this posting was the last to meet it.
     const meet = (word: string) => {
-      if (vocabulary.has(word)) return;
-      vocabulary.set(word, vocabulary.size);
-      const holders = wordPostings.get(word);
-      if (holders === undefined) wordPostings.set(word, [index]);
-      else holders.push(index);
+      const held = wordPostings.get(word);
+      if (held === undefined) wordPostings.set(word, { holders: [index], last: index });
+      else if (held.last === index) return;
+      else {
+        held.holders.push(index);
+        held.last = index;
+      }
+      vocabulary.push(word);
     };
+    let ranks: Map<string, number> | undefined;
     for (const field of [posting.title, posting.employer, posting.description]) {
       if (!field) continue;
       const tokens = tokenize(field);
@@ -107,7 +112,10 @@ export function analyseBatch(input: MatchablePosting[]): AnalysedBatch {
         get: (term) => {
           const set = terms.get(term);
           if (set === undefined || !sets.has(set, index)) return undefined;
-          return firstWord(givers[set], vocabulary) ?? '';
+          const from = givers[set];
+          if (from === undefined) return '';
+          ranks ??= new Map(vocabulary.map((word, rank) => [word, rank]));
+          return firstWord(from, ranks) ?? '';
         },
         keys: () => termsOf(analysed, posting),
       },
@@ -125,6 +133,8 @@ export function analyseBatch(input: MatchablePosting[]): AnalysedBatch {
     indexTerms.clear();
   }
   const givers: string[][] = [];
+  // A word held by many postings is written into its terms' sets a machine word at a time.
+  const held = new Uint32Array(Math.ceil(input.length / 32));
   const give = (term: IndexTerm, word: string, holders: number[], language: number) => {
     if (term.stamp !== stamp) {
       term.stamp = stamp;
@@ -134,19 +144,35 @@ export function analyseBatch(input: MatchablePosting[]): AnalysedBatch {
     } else {
       givers[term.set]?.push(word);
     }
+    if (holders.length >= MANY_HOLDERS) {
+      sets.addBits(term.set, held);
+      return;
+    }
     for (const index of holders) {
       if ((languageBits[index] ?? 0) & language) sets.put(term.set, index);
     }
   };
-  for (const [word, holders] of wordPostings) {
+  const hold = (holders: number[], language: number) => {
+    if (holders.length < MANY_HOLDERS) return;
+    held.fill(0);
+    for (const index of holders) {
+      if ((languageBits[index] ?? 0) & language) held[index >>> 5] |= 1 << (index & 31);
+    }
+  };
+  for (const [word, { holders }] of wordPostings) {
     const entry = wordEntry(word);
-    if (entry.prefix) give(entry.prefix, word, holders, ANY_LANGUAGE);
+    if (entry.prefix) {
+      hold(holders, ANY_LANGUAGE);
+      give(entry.prefix, word, holders, ANY_LANGUAGE);
+    }
     let present = 0;
     for (const index of holders) present |= languageBits[index] ?? 0;
     for (const language of languages) {
-      if (!(present & LANGUAGE_BIT[language])) continue;
+      const bit = LANGUAGE_BIT[language];
+      if (!(present & bit)) continue;
       entry[language] ??= wordTerms(word, language).map(indexTerm);
-      for (const term of entry[language]) give(term, word, holders, LANGUAGE_BIT[language]);
+      hold(holders, bit);
+      for (const term of entry[language]) give(term, word, holders, bit);
     }
   }
   return { postings, sets, terms };
@@ -154,6 +180,8 @@ export function analyseBatch(input: MatchablePosting[]): AnalysedBatch {
 
 const LANGUAGE_BIT: Record<Language, number> = { fi: 1, sv: 2, en: 4 };
 const ANY_LANGUAGE = 7;
+/** From how many postings on a word's terms are written as bits rather than one by one. */
+const MANY_HOLDERS = 32;
 
 /** A term as the batch index meets it: `set` is its set in the batch stamped `stamp`. */
 interface IndexTerm {
@@ -190,12 +218,11 @@ function wordEntry(word: string): WordEntry {
 }
 
 /** Of the words giving a term, the one the posting has earliest in reading order. */
-function firstWord(givers: string[] | undefined, vocabulary: Map<string, number>) {
-  if (givers === undefined) return undefined;
+function firstWord(givers: string[], ranks: Map<string, number>) {
   let first: string | undefined;
   let firstRank = Number.POSITIVE_INFINITY;
   for (const word of givers) {
-    const rank = vocabulary.get(word);
+    const rank = ranks.get(word);
     if (rank !== undefined && rank < firstRank) {
       first = word;
       firstRank = rank;
@@ -207,7 +234,7 @@ function firstWord(givers: string[] | undefined, vocabulary: Map<string, number>
 /** Every term of one posting, worked out from its words. */
 function termsOf(analysed: AnalysedPosting, posting: PostingFacets): Set<string> {
   const all = new Set<string>();
-  for (const word of analysed.vocabulary.keys()) {
+  for (const word of analysed.vocabulary) {
     for (const language of analysed.languages) {
       for (const term of wordTerms(word, language)) all.add(term);
     }

@@ -288,3 +288,54 @@ describe('SIGKILL while a job is sending', () => {
     });
   }, 90_000);
 });
+
+describe('WORKERS=2', () => {
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const workerPids = (service: EntryProcess) =>
+    service.logged('listening').map((line) => Number(line.pid));
+
+  it('serves from two processes, replaces one that dies, and SIGTERM stops them all with 0', async () => {
+    const service = await startService(env({ WORKERS: '2' }));
+    try {
+      const deadline = Date.now() + 30_000;
+      while (workerPids(service).length < 2 && Date.now() < deadline) await sleep(50);
+      const [first, second] = workerPids(service);
+      expect(first).toBeGreaterThan(0);
+      expect(second).toBeGreaterThan(0);
+      expect(first).not.toBe(second);
+      expect(service.logged('listening').map((line) => line.worker)).toEqual([1, 2]);
+
+      // Every request is answered while a worker is killed and replaced.
+      process.kill(first ?? 0, 'SIGKILL');
+      await service.waitForLog('worker exited; starting another');
+      while (workerPids(service).length < 3 && Date.now() < deadline) await sleep(50);
+      const statuses = await Promise.all(
+        Array.from({ length: 20 }, () => fetch(`${service.base}/readyz`).then((r) => r.status)),
+      );
+      expect(statuses).toEqual(Array(20).fill(200));
+
+      service.child.kill('SIGTERM');
+      const exit = await service.exited;
+      expect({ exit, output: service.output().slice(-2000) }).toMatchObject({
+        exit: { code: 0, signal: null },
+      });
+      expect(workerPids(service).filter(alive)).toEqual([]);
+    } finally {
+      await service.kill();
+    }
+  }, 60_000);
+
+  it('is refused without Postgres: the embedded database lives in one process', async () => {
+    const refused = spawnEntry('src/entry/node.ts', [], { WORKERS: '2' });
+    expect((await refused.exited).code).toBe(1);
+    expect(refused.output()).toContain('WORKERS');
+    expect(refused.output()).toContain('DATABASE_URL');
+  });
+});
