@@ -135,7 +135,14 @@ export function analyseBatch(input: MatchablePosting[]): AnalysedBatch {
   const givers: string[][] = [];
   // A word held by many postings is written into its terms' sets a machine word at a time.
   const held = new Uint32Array(Math.ceil(input.length / 32));
-  const give = (term: IndexTerm, word: string, holders: number[], language: number) => {
+  /** `bits`: the holders of `language` as bits, given for a word held by many postings */
+  const give = (
+    term: IndexTerm,
+    word: string,
+    holders: number[],
+    language: number,
+    bits: Uint32Array | undefined,
+  ) => {
     if (term.stamp !== stamp) {
       term.stamp = stamp;
       term.set = sets.add();
@@ -144,8 +151,8 @@ export function analyseBatch(input: MatchablePosting[]): AnalysedBatch {
     } else {
       givers[term.set]?.push(word);
     }
-    if (holders.length >= MANY_HOLDERS) {
-      sets.addBits(term.set, held);
+    if (bits) {
+      sets.addBits(term.set, bits);
       return;
     }
     for (const index of holders) {
@@ -153,17 +160,17 @@ export function analyseBatch(input: MatchablePosting[]): AnalysedBatch {
     }
   };
   const hold = (holders: number[], language: number) => {
-    if (holders.length < MANY_HOLDERS) return;
+    if (holders.length < MANY_HOLDERS) return undefined;
     held.fill(0);
     for (const index of holders) {
       if ((languageBits[index] ?? 0) & language) held[index >>> 5] |= 1 << (index & 31);
     }
+    return held;
   };
   for (const [word, { holders }] of wordPostings) {
     const entry = wordEntry(word);
     if (entry.prefix) {
-      hold(holders, ANY_LANGUAGE);
-      give(entry.prefix, word, holders, ANY_LANGUAGE);
+      give(entry.prefix, word, holders, ANY_LANGUAGE, hold(holders, ANY_LANGUAGE));
     }
     let present = 0;
     for (const index of holders) present |= languageBits[index] ?? 0;
@@ -171,8 +178,8 @@ export function analyseBatch(input: MatchablePosting[]): AnalysedBatch {
       const bit = LANGUAGE_BIT[language];
       if (!(present & bit)) continue;
       entry[language] ??= wordTerms(word, language).map(indexTerm);
-      hold(holders, bit);
-      for (const term of entry[language]) give(term, word, holders, bit);
+      const bits = hold(holders, bit);
+      for (const term of entry[language]) give(term, word, holders, bit, bits);
     }
   }
   return { postings, sets, terms };
