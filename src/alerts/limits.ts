@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '../db/database';
-import { rateCounters, rateEvents } from '../db/schema';
 
 export interface RateLimit {
   /** what is counted: a keyed hash with a prefix naming the limit */
@@ -28,62 +27,39 @@ export async function takeRateLimit(tx: Tx, rule: RateLimit, now: Date): Promise
  * transactions cannot each hold a lock the other waits for.
  */
 export async function lockLimits(tx: Tx, rules: RateLimit[]): Promise<void> {
-  const keys = [...new Set(rules.map((rule) => rule.key))].sort();
+  const keys = lockOrder(rules);
   if (keys.length === 0) return;
   const locks = keys.map((key) => sql`pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
   await tx.execute(sql`select ${sql.join(locks, sql`, `)}`);
 }
 
-/**
- * `takeRateLimit` for a rule already locked with `lockLimits`, in one statement: forgets events
- * past the window, counts the others, and records this one if there is room.
- */
-export async function countRateLimit(tx: Tx, rule: RateLimit, now: Date): Promise<RateDecision> {
-  const windowStart = new Date(now.getTime() - rule.windowMs).toISOString();
-  const [counted] = await queryRows<{ events: number; oldest: string | Date | null }>(
-    tx,
-    sql`
-      with expired as (
-        delete from ${rateEvents}
-        where ${rateEvents.key} = ${rule.key} and ${rateEvents.at} <= ${windowStart}::timestamptz
-      ), recent as (
-        select count(*)::int as events, min(${rateEvents.at}) as oldest from ${rateEvents}
-        where ${rateEvents.key} = ${rule.key} and ${rateEvents.at} > ${windowStart}::timestamptz
-      ), taken as (
-        insert into ${rateEvents} (key, at)
-        select ${rule.key}, ${now.toISOString()}::timestamptz from recent
-        where events < ${rule.limit}
-      )
-      select events, oldest from recent`,
-  );
-  if ((counted?.events ?? 0) < rule.limit) return { allowed: true };
-  const reopensAt = (counted?.oldest ? new Date(counted.oldest) : now).getTime() + rule.windowMs;
-  return {
-    allowed: false,
-    retryAfterSeconds: Math.max(1, Math.ceil((reopensAt - now.getTime()) / 1000)),
-  };
+/** The keys of these limits, each once, in the order every path locks them. */
+export function lockOrder(rules: RateLimit[]): string[] {
+  return [...new Set(rules.map((rule) => rule.key))].sort();
 }
 
 /**
- * Counts one event in a fixed window (for service-wide limits, where a row per event would be
- * many): one upsert that returns the window's count, refused events included.
+ * `takeRateLimit` for a rule already locked with `lockLimits`, in one statement (the function
+ * `count_rate_event`, drizzle/0004): forgets events past the window, counts the others, and
+ * records this one if there is room.
  */
-export async function takeWindowCounter(tx: Tx, rule: RateLimit, now: Date): Promise<RateDecision> {
-  const windowStart = new Date(Math.floor(now.getTime() / rule.windowMs) * rule.windowMs);
-  const [row] = await tx
-    .insert(rateCounters)
-    .values({ key: rule.key, windowStart, hits: 1 })
-    .onConflictDoUpdate({
-      target: [rateCounters.key, rateCounters.windowStart],
-      set: { hits: sql`${rateCounters.hits} + 1` },
-    })
-    .returning({ hits: rateCounters.hits });
-  if ((row?.hits ?? 0) <= rule.limit) return { allowed: true };
-  const reopensAt = windowStart.getTime() + rule.windowMs;
-  return {
-    allowed: false,
-    retryAfterSeconds: Math.max(1, Math.ceil((reopensAt - now.getTime()) / 1000)),
-  };
+export async function countRateLimit(tx: Tx, rule: RateLimit, now: Date): Promise<RateDecision> {
+  const [counted] = await queryRows<{ retry: number }>(
+    tx,
+    sql`select count_rate_event(${rule.key}, ${rule.limit}, ${rule.windowMs},
+      ${now.toISOString()}::timestamptz) as retry`,
+  );
+  return rateDecision(counted?.retry ?? 0);
+}
+
+/** What `count_rate_event` and `subscribe_alert` answer: 0, or the seconds until there is room. */
+export function rateDecision(retryAfterSeconds: number): RateDecision {
+  return retryAfterSeconds > 0 ? { allowed: false, retryAfterSeconds } : { allowed: true };
+}
+
+/** The start of the fixed window `now` falls in. */
+export function windowStart(rule: RateLimit, now: Date): Date {
+  return new Date(Math.floor(now.getTime() / rule.windowMs) * rule.windowMs);
 }
 
 const MINUTE = 60_000;

@@ -1,22 +1,17 @@
-import { and, eq, gt, sql } from 'drizzle-orm';
-import { type Tx, withTransaction } from '../db/database';
-import { addressBlocks, alerts, tokenPurposes } from '../db/schema';
-import { deliverLeased, enqueueLeased } from '../delivery/outbox';
+import { and, eq, sql } from 'drizzle-orm';
+import { queryRows, rowRecord, sqlState, type Tx, withTransaction } from '../db/database';
+import { addressBlocks, alerts, alertTokens, messages, tokenPurposes } from '../db/schema';
+import { gatherer, type Seat } from '../delivery/gather';
+import { leaseEnd, messageRow, textArray, withoutAlertId } from '../delivery/outbox';
 import type { Deps } from '../deps';
 import { invalidInput, notFound, RateLimited } from '../errors';
-import { indexAlert } from '../matching/anchors';
+import { compileAlert } from '../matching/anchors';
+import { cachedTermCounts } from '../matching/term-stats';
 import { ALERT_LIFETIME_MONTHS, addDays, addHours, addMonths } from '../time';
 import { composeConfirmationEmail } from './emails';
-import {
-  countRateLimit,
-  limits,
-  lockLimits,
-  type RateLimit,
-  takeRateLimit,
-  takeWindowCounter,
-} from './limits';
+import { limits, lockOrder, type RateLimit, takeRateLimit, windowStart } from './limits';
 import type { SubscribeRequest } from './schemas';
-import { type AlertRow, alertForToken, registerTokens } from './tokens';
+import { type AlertRow, alertForToken, tokenRows } from './tokens';
 
 type ServiceDeps = Pick<Deps, 'db' | 'keyring' | 'config' | 'mailer' | 'log'>;
 
@@ -60,8 +55,11 @@ async function takeClientLimit(tx: Tx, rule: RateLimit, now: Date) {
  * nothing is stored either. Subscribing again with the same criteria while the first request is
  * still pending refreshes that request instead of storing a second one.
  *
- * The email is handed to the provider once, right after the commit; the delivery job retries it
- * if that fails.
+ * Everything but the checks against stored rows is worked out here beforehand (the compiled
+ * criteria, the token hashes, the encrypted address, the email), so that the checks and writes are
+ * one statement, `subscribe_alert` (drizzle/0004), and one commit. The email is handed to the
+ * provider right after it, in one call with those of requests committed at the same time; the
+ * delivery job retries it if that fails.
  */
 export async function subscribeAlert({
   deps,
@@ -83,89 +81,91 @@ export async function subscribeAlert({
   }
 
   const { db, keyring, config } = deps;
-  const client = await clientRule(deps, ip);
-  const emailHash = await keyring.hashEmail(input.email);
-  const emailCiphertext = await keyring.encrypt(input.email);
-  const fields = {
+  const [client, address, emailHash, emailCiphertext, compiled] = await Promise.all([
+    clientRule(deps, ip),
+    keyring.limitKey(input.email).then(limits.perAddress),
+    keyring.hashEmail(input.email),
+    keyring.encrypt(input.email),
+    compileAlert(input.criteria, (terms) => cachedTermCounts(db, terms, now)),
+  ]);
+  const hourly = limits.confirmationsPerHour(config.CONFIRMATION_EMAILS_PER_HOUR);
+  const alert: AlertRow = {
+    id: crypto.randomUUID(),
+    status: 'pending',
+    emailCiphertext,
+    emailHash,
+    criteria: input.criteria,
     label: input.label ?? defaultLabel(input),
     searchUrl: input.searchUrl ?? null,
     locale: input.locale,
     frequency: input.frequency,
     termsVersion: input.termsVersion ?? config.TERMS_VERSION,
     subscribedAt: now,
+    confirmedAt: null,
+    renewedAt: null,
     expiresAt: addHours(now, config.PENDING_TTL_HOURS),
+    lastDigestAt: null,
+    remindedFor: null,
+    compiled,
   };
 
-  const address = limits.perAddress(await keyring.limitKey(input.email));
-
-  const batches = await withTransaction(db, async (tx) => {
-    // Statements that do not depend on each other are issued together: postgres.js sends a
-    // transaction's concurrent queries in one flight and Postgres runs them in order, so each
-    // group costs one round trip. The limits' counts come after their locks are held.
-    const [, [block]] = await Promise.all([
-      lockLimits(tx, client ? [client, address] : [address]),
-      tx
-        .select({ emailHash: addressBlocks.emailHash })
-        .from(addressBlocks)
-        .where(and(eq(addressBlocks.emailHash, emailHash), gt(addressBlocks.blockedUntil, now))),
-    ]);
-    const [clientDecision, addressDecision] = await Promise.all([
-      client && countRateLimit(tx, client, now),
-      block ? undefined : countRateLimit(tx, address, now),
-    ]);
-    if (clientDecision && !clientDecision.allowed) {
-      throw new RateLimited(clientDecision.retryAfterSeconds);
-    }
-    if (block) return suppressed(deps, 'address blocked by its owner');
-    if (!addressDecision?.allowed) return suppressed(deps, 'address email cap reached');
-
-    const [pending] = await tx
-      .update(alerts)
-      .set({ ...fields, emailCiphertext })
-      .where(
-        and(
-          eq(alerts.emailHash, emailHash),
-          eq(alerts.status, 'pending'),
-          sql`${alerts.criteria} = ${JSON.stringify(input.criteria)}::jsonb`,
-        ),
-      )
-      .returning();
-    const [stored] = pending
-      ? [pending]
-      : await tx
-          .insert(alerts)
-          .values({
-            ...fields,
-            id: crypto.randomUUID(),
-            status: 'pending',
-            emailCiphertext,
-            emailHash,
-            criteria: input.criteria,
-          })
-          .returning();
-    if (!stored) throw new Error('insert returned no alert');
-    const email = await composeConfirmationEmail(deps, stored, input.email);
-    const [leased] = await Promise.all([
-      enqueueLeased(tx, deps, [email], now),
-      registerTokens(tx, keyring, stored.id, tokenPurposes, now),
-      pending ? undefined : indexAlert(tx, stored),
-    ]);
-    // The service-wide counter is one row that every subscription updates: taken last, its lock
-    // is held only for the commit. Past the cap, the whole transaction is rolled back.
-    const hourly = limits.confirmationsPerHour(config.CONFIRMATION_EMAILS_PER_HOUR);
-    if (!(await takeWindowCounter(tx, hourly, now)).allowed) throw new HourlyCapReached();
-    return leased;
-  }).catch(async (error: unknown) => {
-    if (!(error instanceof HourlyCapReached)) throw error;
-    // The rollback took the client's count with it; the request still counts.
+  const seat = gatherer(deps).join();
+  let committed: Parameters<Seat['settle']>[0];
+  try {
+    committed = await storeSubscription();
+  } catch (error) {
+    if (sqlState(error) !== HOURLY_CAP_REACHED) throw error;
+    // Nothing of the subscription was stored; the request still counts.
     if (client) await withTransaction(db, (tx) => takeRateLimit(tx, client, now));
-    return suppressed(deps, 'hourly confirmation cap reached');
-  });
+    suppressed(deps, 'hourly confirmation cap reached');
+  } finally {
+    await seat.settle(committed, now);
+  }
 
-  for (const batch of batches ?? []) await deliverLeased({ deps, batch, now, maxAttempts: 1 });
+  /** Calls `subscribe_alert`, again for the right alert where it finds a pending one. */
+  async function storeSubscription(): Promise<Parameters<Seat['settle']>[0]> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const composed = await composeConfirmationEmail(deps, alert, input.email);
+      const [message, tokens] = await Promise.all([
+        messageRow(keyring, composed, seat.batchKey, now, leaseEnd(deps, now)),
+        tokenRows(keyring, alert.id, tokenPurposes, now),
+      ]);
+      const [answer] = await queryRows<{ outcome: string; alert_id: string; retry_after: number }>(
+        db,
+        sql`select * from subscribe_alert(${now.toISOString()}::timestamptz,
+          ${textArray(lockOrder(client ? [client, address] : [address]))}::text[],
+          ${client?.key ?? null}, ${client?.limit ?? 0}, ${client?.windowMs ?? 0},
+          ${address.key}, ${address.limit}, ${address.windowMs},
+          ${hourly.key}, ${hourly.limit}, ${windowStart(hourly, now).toISOString()}::timestamptz,
+          ${JSON.stringify(rowRecord(alerts, alert))}::jsonb,
+          ${JSON.stringify(tokens.map((row) => rowRecord(alertTokens, row)))}::jsonb,
+          ${JSON.stringify(rowRecord(messages, message))}::jsonb)`,
+      );
+      switch (answer?.outcome) {
+        case 'stored':
+          return { message, email: withoutAlertId(composed) };
+        case 'pending':
+          alert.id = answer.alert_id;
+          continue;
+        case 'taken':
+          alert.id = crypto.randomUUID();
+          continue;
+        case 'client_limited':
+          throw new RateLimited(answer.retry_after);
+        case 'blocked':
+          return suppressed(deps, 'address blocked by its owner');
+        case 'address_capped':
+          return suppressed(deps, 'address email cap reached');
+        default:
+          throw new Error(`subscribe_alert answered ${answer?.outcome}`);
+      }
+    }
+    throw new Error('the pending alert of this subscription kept changing');
+  }
 }
 
-class HourlyCapReached extends Error {}
+/** The SQLSTATE `subscribe_alert` raises past the hourly confirmation cap. */
+const HOURLY_CAP_REACHED = 'TPV01';
 
 /** Why a confirmation email did not go out: logged as a reason, never with the address. */
 function suppressed(deps: Pick<Deps, 'log'>, reason: string): undefined {

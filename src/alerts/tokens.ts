@@ -11,7 +11,20 @@ export async function registerTokens(
   purposes: readonly TokenPurpose[],
   now: Date,
 ): Promise<void> {
-  const rows = await Promise.all(
+  await tx
+    .insert(alertTokens)
+    .values(await tokenRows(keyring, alertId, purposes, now))
+    .onConflictDoNothing();
+}
+
+/** The `alert_tokens` rows of an alert's tokens for these purposes. */
+export function tokenRows(
+  keyring: Keyring,
+  alertId: string,
+  purposes: readonly TokenPurpose[],
+  now: Date,
+): Promise<(typeof alertTokens.$inferInsert)[]> {
+  return Promise.all(
     purposes.map(async (purpose) => ({
       tokenHash: await hashToken(await keyring.tokenFor(alertId, purpose)),
       alertId,
@@ -19,7 +32,6 @@ export async function registerTokens(
       createdAt: now,
     })),
   );
-  await tx.insert(alertTokens).values(rows).onConflictDoNothing();
 }
 
 export type AlertRow = typeof alerts.$inferSelect;

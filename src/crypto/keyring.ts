@@ -1,11 +1,14 @@
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import type { TokenPurpose } from '../db/schema';
-import { fromBase64, toBase64Url, toHex, utf8 } from './encoding';
+import { fromBase64 } from './encoding';
 
 /**
- * Address protection (SPEC.md §1.5) and link tokens, on Web Crypto so that the same code runs on
- * Node and Workers.
+ * Address protection (SPEC.md §1.5) and link tokens, on `node:crypto`, which Workers provide too
+ * (nodejs_compat). Its calls are synchronous: a subscription needs ten hashes and two
+ * encryptions, each a few microseconds of work, which Web Crypto would each send through a
+ * thread pool and a promise.
  *
- * - Addresses are encrypted with AES-256-GCM. A ciphertext reads `v1.<keyId>.<iv+ciphertext>`;
+ * - Addresses are encrypted with AES-256-GCM. A ciphertext reads `v1.<keyId>.<iv+ciphertext+tag>`;
  *   the key id is a fingerprint of the key, so that after a rotation (new key first in
  *   EMAIL_ENCRYPTION_KEY, old ones after it) old rows still decrypt.
  * - Lookups use HMAC-SHA-256 of the normalised address under EMAIL_HASH_KEY.
@@ -34,50 +37,51 @@ export interface KeyMaterial {
 }
 
 const CIPHERTEXT_VERSION = 'v1';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
 
 /** The one form of an address that is hashed and stored: trimmed, NFC, lower case. */
 export function normalizeEmail(email: string): string {
   return email.normalize('NFC').trim().toLowerCase();
 }
 
-export async function hashToken(token: string): Promise<string> {
-  return toBase64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', utf8(token))));
+export function hashTokenNow(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('base64url');
 }
+
+export async function hashToken(token: string): Promise<string> {
+  return hashTokenNow(token);
+}
+
+const hmac = (key: Uint8Array, message: string) =>
+  createHmac('sha256', key).update(message, 'utf8').digest();
 
 export async function createKeyring(material: KeyMaterial): Promise<Keyring> {
   const [currentHashKey] = material.hashKeys;
   if (material.encryptionKeys.length === 0 || !currentHashKey) {
     throw new Error('the keyring needs an encryption key and a hash key');
   }
-  const encryption = await Promise.all(
-    material.encryptionKeys.map(async (key) => {
-      const raw = fromBase64(key);
-      return {
-        id: toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', raw))).slice(0, 8),
-        key: await crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']),
-      };
-    }),
-  );
-  const hmacKey = (raw: Uint8Array<ArrayBuffer>) =>
-    crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  const hashKey = await hmacKey(fromBase64(currentHashKey));
-  const sign = async (key: CryptoKey, message: string) =>
-    new Uint8Array(await crypto.subtle.sign('HMAC', key, utf8(message)));
-  const tokenKey = await hmacKey(await sign(hashKey, 'tyopaikkavahti/link-tokens/v1'));
-  const limitKey = await hmacKey(await sign(hashKey, 'tyopaikkavahti/rate-limits/v1'));
+  const encryption = material.encryptionKeys.map((key) => {
+    const raw = fromBase64(key);
+    return { id: createHash('sha256').update(raw).digest('hex').slice(0, 8), key: raw };
+  });
+  const hashKey = fromBase64(currentHashKey);
+  const tokenKey = hmac(hashKey, 'tyopaikkavahti/link-tokens/v1');
+  const limitKey = hmac(hashKey, 'tyopaikkavahti/rate-limits/v1');
   const [current] = encryption;
   if (!current) throw new Error('unreachable: checked above');
 
   return {
     async encrypt(plaintext) {
-      const iv = crypto.getRandomValues(new Uint8Array(12));
-      const sealed = new Uint8Array(
-        await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, current.key, utf8(plaintext)),
-      );
-      const payload = new Uint8Array(iv.length + sealed.length);
-      payload.set(iv);
-      payload.set(sealed, iv.length);
-      return `${CIPHERTEXT_VERSION}.${current.id}.${toBase64Url(payload)}`;
+      const iv = randomBytes(IV_BYTES);
+      const cipher = createCipheriv('aes-256-gcm', current.key, iv);
+      const sealed = Buffer.concat([
+        iv,
+        cipher.update(plaintext, 'utf8'),
+        cipher.final(),
+        cipher.getAuthTag(),
+      ]);
+      return `${CIPHERTEXT_VERSION}.${current.id}.${sealed.toString('base64url')}`;
     },
     async decrypt(ciphertext) {
       const [version, keyId, body] = ciphertext.split('.');
@@ -86,21 +90,23 @@ export async function createKeyring(material: KeyMaterial): Promise<Keyring> {
         throw new Error(`no key for ciphertext with key id ${keyId ?? '(none)'}`);
       }
       const payload = fromBase64(body);
-      const plain = await crypto.subtle.decrypt(
-        { name: 'AES-GCM', iv: payload.slice(0, 12) },
-        entry.key,
-        payload.slice(12),
-      );
-      return new TextDecoder().decode(plain);
+      if (payload.length < IV_BYTES + TAG_BYTES) throw new Error('ciphertext too short');
+      const decipher = createDecipheriv('aes-256-gcm', entry.key, payload.subarray(0, IV_BYTES));
+      decipher.setAuthTag(payload.subarray(payload.length - TAG_BYTES));
+      const plain = Buffer.concat([
+        decipher.update(payload.subarray(IV_BYTES, payload.length - TAG_BYTES)),
+        decipher.final(),
+      ]);
+      return plain.toString('utf8');
     },
     async hashEmail(email) {
-      return toBase64Url(await sign(hashKey, normalizeEmail(email)));
+      return hmac(hashKey, normalizeEmail(email)).toString('base64url');
     },
     async tokenFor(alertId, purpose) {
-      return toBase64Url(await sign(tokenKey, `${purpose}:${alertId}`));
+      return hmac(tokenKey, `${purpose}:${alertId}`).toString('base64url');
     },
     async limitKey(value) {
-      return toBase64Url(await sign(limitKey, normalizeEmail(value))).slice(0, 32);
+      return hmac(limitKey, normalizeEmail(value)).toString('base64url').slice(0, 32);
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { SQL } from 'drizzle-orm';
+import { getTableColumns, type SQL, type Table } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type * as schema from './schema';
 
@@ -21,4 +21,30 @@ export async function queryRows<Row extends Record<string, unknown>>(
   const result: unknown = await db.execute(query);
   if (Array.isArray(result)) return result as Row[];
   return (result as { rows: Row[] }).rows;
+}
+
+/**
+ * A row of `table` as the JSON object `jsonb_populate_record` reads (once stringified): column
+ * names for keys, instants as ISO strings, JSON columns as they are.
+ */
+export function rowRecord<T extends Table>(
+  table: T,
+  values: Partial<T['$inferInsert']>,
+): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const [field, column] of Object.entries(getTableColumns(table))) {
+    const value = (values as Record<string, unknown>)[field];
+    if (value !== undefined) row[column.name] = value instanceof Date ? value.toISOString() : value;
+  }
+  return row;
+}
+
+/** The SQLSTATE of a database error, through the wrappers drizzle and the drivers put round it. */
+export function sqlState(error: unknown): string | undefined {
+  for (let cause = error, depth = 0; cause && depth < 5; depth++) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return undefined;
 }

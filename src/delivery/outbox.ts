@@ -72,30 +72,42 @@ async function writeBatches(
     const batchKey = crypto.randomUUID();
     const batch = emails.slice(start, start + MAX_BATCH_SIZE);
     const rows = await Promise.all(
-      batch.map(async ({ alertId, ...email }) => ({
-        id: crypto.randomUUID(),
-        alertId: alertId ?? null,
-        template: email.template,
-        batchKey,
-        payload: await keyring.encrypt(JSON.stringify(email)),
-        status: 'queued' as const,
-        attempts: 0,
-        createdAt: now,
-        nextAttemptAt: now,
-        leaseUntil,
-      })),
+      batch.map((email) => messageRow(keyring, email, batchKey, now, leaseUntil)),
     );
     await tx.insert(messages).values(rows);
-    batches.push({
-      batchKey,
-      messages: rows,
-      emails: batch.map(({ alertId: _alertId, ...email }) => email),
-    });
+    batches.push({ batchKey, messages: rows, emails: batch.map(withoutAlertId) });
   }
   return batches;
 }
 
-const leaseEnd = (deps: Pick<Deps, 'config'>, now: Date) =>
+export type MessageRow = typeof messages.$inferInsert & ClaimedMessage;
+
+/** The outbox row of one email of a batch, its payload encrypted. */
+export async function messageRow(
+  keyring: Keyring,
+  email: QueuedEmail,
+  batchKey: string,
+  now: Date,
+  leaseUntil: Date | null,
+): Promise<MessageRow> {
+  return {
+    id: crypto.randomUUID(),
+    alertId: email.alertId ?? null,
+    template: email.template,
+    batchKey,
+    payload: await keyring.encrypt(JSON.stringify(withoutAlertId(email))),
+    status: 'queued',
+    attempts: 0,
+    createdAt: now,
+    nextAttemptAt: now,
+    leaseUntil,
+  };
+}
+
+export const withoutAlertId = ({ alertId: _alertId, ...email }: QueuedEmail): OutgoingEmail =>
+  email;
+
+export const leaseEnd = (deps: Pick<Deps, 'config'>, now: Date) =>
   new Date(now.getTime() + deps.config.DELIVERY_LEASE_SECONDS * 1000);
 
 export type DeliveryOutcome = 'sent' | 'retry' | 'failed' | 'skipped';

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Criteria } from '../alerts/criteria';
 import { type Queryable, queryRows } from '../db/database';
 import { anchorCandidates, type CompiledAlert, chooseAnchors, compileExpression } from './compile';
-import { readTermCounts, termFrequency } from './term-stats';
+import { readTermCounts, type TermCounts, termFrequency } from './term-stats';
 
 /**
  * Compiles an alert's criteria and stores the compiled form and its anchors, so the matcher can
@@ -12,15 +12,7 @@ export async function indexAlert(
   db: Queryable,
   alert: { id: string; criteria: Criteria },
 ): Promise<CompiledAlert> {
-  const expression = compileExpression(alert.criteria);
-  const candidates = anchorCandidates(expression);
-  const counts = await readTermCounts(db, [
-    ...new Set(candidates.flatMap((candidate) => candidate.terms)),
-  ]);
-  const compiled: CompiledAlert = {
-    ...expression,
-    ...chooseAnchors(candidates, termFrequency(counts)),
-  };
+  const compiled = await compileAlert(alert.criteria, (terms) => readTermCounts(db, terms));
   await db.execute(sql`delete from alert_anchors where alert_id = ${alert.id}`);
   await db.execute(sql`
     with anchored as (
@@ -31,6 +23,20 @@ export async function indexAlert(
       on conflict do nothing)
     update alerts set compiled = ${JSON.stringify(compiled)}::jsonb where id = ${alert.id}`);
   return compiled;
+}
+
+/**
+ * Compiles criteria for the matcher, choosing anchors by the counts `readCounts` gives of the
+ * candidate terms. The alert is stored with the result and an `alert_anchors` row per anchor.
+ */
+export async function compileAlert(
+  criteria: Criteria,
+  readCounts: (terms: string[]) => Promise<TermCounts>,
+): Promise<CompiledAlert> {
+  const expression = compileExpression(criteria);
+  const candidates = anchorCandidates(expression);
+  const counts = await readCounts([...new Set(candidates.flatMap((candidate) => candidate.terms))]);
+  return { ...expression, ...chooseAnchors(candidates, termFrequency(counts)) };
 }
 
 /**

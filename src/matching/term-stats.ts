@@ -71,6 +71,49 @@ export async function readTermCounts(db: Queryable, terms: string[]): Promise<Te
   return { sampled: counts.get(SAMPLED) ?? 0, count: (term) => counts.get(term) ?? 0 };
 }
 
+/** How long counts read for compiling stay in use: a ranking of rarity changes slowly. */
+const CACHED_COUNTS_MS = 5 * 60_000;
+const MAX_CACHED_TERMS = 100_000;
+
+interface CountCache {
+  sampled: number;
+  sampledAt: number;
+  terms: Map<string, { postings: number; at: number }>;
+}
+
+const countCaches = new WeakMap<object, CountCache>();
+
+/**
+ * `readTermCounts` through a cache per database, so that saving an alert of common terms reads
+ * nothing: anchors are chosen by rarity, for which counts a few minutes old serve as well.
+ */
+export async function cachedTermCounts(
+  db: Queryable,
+  terms: string[],
+  now: Date,
+): Promise<TermCounts> {
+  let cache = countCaches.get(db);
+  if (!cache) {
+    cache = { sampled: 0, sampledAt: Number.NEGATIVE_INFINITY, terms: new Map() };
+    countCaches.set(db, cache);
+  }
+  const at = now.getTime();
+  const fresh = (readAt: number) => at - readAt >= 0 && at - readAt < CACHED_COUNTS_MS;
+  const missing = terms.filter((term) => {
+    const cached = cache.terms.get(term);
+    return !cached || !fresh(cached.at);
+  });
+  if (missing.length > 0 || !fresh(cache.sampledAt)) {
+    const read = await readTermCounts(db, missing);
+    if (cache.terms.size + missing.length > MAX_CACHED_TERMS) cache.terms.clear();
+    for (const term of missing) cache.terms.set(term, { postings: read.count(term), at });
+    cache.sampled = read.sampled;
+    cache.sampledAt = at;
+  }
+  const { sampled, terms: counts } = cache;
+  return { sampled, count: (term) => counts.get(term)?.postings ?? 0 };
+}
+
 /**
  * Counts the terms of a few of the new postings of a call into `term_stats`. A sample is enough to
  * rank terms by rarity, and keeps the cost of a call flat (a posting has a thousand terms or more).
