@@ -72,8 +72,9 @@ const HYPHEN = /[-‐]/;
 export function tokenize(text: string): { words: string[]; joined: string[] } {
   const words: string[] = [];
   const joined: string[] = [];
-  for (const match of text.normalize('NFC').toLowerCase().matchAll(WORD)) {
-    const chunk = match[0].includes('’') ? match[0].replace(/’/g, "'") : match[0];
+  // `match` with a global pattern gives the matched strings alone, without a match object each.
+  for (const found of text.normalize('NFC').toLowerCase().match(WORD) ?? []) {
+    const chunk = found.includes('’') ? found.replace(/’/g, "'") : found;
     if (!HYPHEN.test(chunk)) {
       words.push(chunk);
       continue;
