@@ -428,7 +428,7 @@ async function subscribeScenario(seconds: number) {
   const criteriaPool = Array.from({ length: 1000 }, () => syntheticCriteria(words, rng));
   progress(`subscribe: POST /v1/alerts, ${connections} connections, ${seconds} s`);
   provider.child.stdin?.write('report\n');
-  const before: { delivered: number } = await provider.next();
+  const before: { delivered: number; requests: number } = await provider.next();
   const result = await run({
     url: base,
     connections,
@@ -462,8 +462,13 @@ async function subscribeScenario(seconds: number) {
     ],
   });
   provider.child.stdin?.write('report\n');
-  const report: { delivered: number } = await provider.next();
-  return { ...figures(result), confirmationsHandedOver: report.delivered - before.delivered };
+  const report: { delivered: number; requests: number } = await provider.next();
+  return {
+    ...figures(result),
+    confirmationsHandedOver: report.delivered - before.delivered,
+    // Confirmations of requests whose writes overlap go to the provider in one call.
+    providerCalls: report.requests - before.requests,
+  };
 }
 
 async function ingestScenario(seconds: number) {

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import type { Keyring } from '../crypto/keyring';
 import { type Tx, withTransaction } from '../db/database';
 import { messages } from '../db/schema';
@@ -131,7 +131,7 @@ export async function deliverBatch({
   /** one, while a visitor waits for the answer; the transport's default for jobs */
   maxAttempts?: number;
 }): Promise<DeliveryOutcome> {
-  const claimed = await withTransaction(deps.db, async (tx) => {
+  const claim = await withTransaction(deps.db, async (tx) => {
     // Claims take whole batches: a part of one sent under its key would be refused by the provider.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${batchKey}, 1))`);
     const rows = await tx
@@ -145,18 +145,28 @@ export async function deliverBatch({
         ),
       )
       .orderBy(asc(messages.id));
-    if (rows.length === 0) return [];
+    if (rows.length === 0) return { key: batchKey, rows };
+    // Rows of a key whose batch already went out were committed after it was handed over (a
+    // gathered confirmation whose answer was lost, delivery/gather.ts): under that key the
+    // provider would answer with the batch it has. They go under a key of their own.
+    const [handedOver] = await tx
+      .select({ id: messages.id })
+      .from(messages)
+      .where(and(eq(messages.batchKey, batchKey), ne(messages.status, 'queued')))
+      .limit(1);
+    const key = handedOver ? `${batchKey}.${rows[0]?.id}` : batchKey;
     await tx
       .update(messages)
-      .set({ leaseUntil: leaseEnd(deps, now) })
+      .set({ leaseUntil: leaseEnd(deps, now), batchKey: key })
       .where(
         inArray(
           messages.id,
           rows.map((row) => row.id),
         ),
       );
-    return rows;
+    return { key, rows };
   });
+  const { key, rows: claimed } = claim;
   if (claimed.length === 0) return 'skipped';
 
   const emails = await Promise.all(
@@ -165,7 +175,7 @@ export async function deliverBatch({
       return JSON.parse(await deps.keyring.decrypt(row.payload));
     }),
   );
-  return sendClaimed({ deps, batchKey, claimed, emails, now, maxAttempts });
+  return sendClaimed({ deps, batchKey: key, claimed, emails, now, maxAttempts });
 }
 
 /** Sends a batch that `enqueueLeased` wrote in the caller's transaction, now committed. */

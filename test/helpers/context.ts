@@ -4,7 +4,7 @@ import { createApp } from '../../src/app';
 import { type Config, parseConfig } from '../../src/config';
 import { createKeyring, type Keyring } from '../../src/crypto/keyring';
 import { type Db, queryRows } from '../../src/db/database';
-import type { Clock, Deps, Mailer, OutgoingEmail } from '../../src/deps';
+import type { Clock, Deps, MailBatch, Mailer, OutgoingEmail } from '../../src/deps';
 import { createJsonLog } from '../../src/log';
 import { openTestDatabase, type TestDatabase } from './database';
 import { capturedLogLines } from './sensitive';
@@ -45,6 +45,8 @@ export function settableClock(start: Date): SettableClock {
 
 export interface RecordingMailer extends Mailer {
   sent: OutgoingEmail[];
+  /** every call that was answered with success, as handed over */
+  batches: MailBatch[];
   /** makes the next sends throw, as a provider that is down would */
   failing: boolean;
 }
@@ -52,9 +54,11 @@ export interface RecordingMailer extends Mailer {
 export function recordingMailer(): RecordingMailer {
   const mailer: RecordingMailer = {
     sent: [],
+    batches: [],
     failing: false,
     async send(batch) {
       if (mailer.failing) return { ok: false, retryable: true, reason: 'provider down' };
+      mailer.batches.push(batch);
       mailer.sent.push(...batch.emails);
       return {
         ok: true,
@@ -128,6 +132,7 @@ export async function createTestContext(
     async reset() {
       await truncateAll(database.db);
       mailer.sent.length = 0;
+      mailer.batches.length = 0;
       mailer.failing = false;
       logLines.length = 0;
       clock.set(options.now ?? START);
