@@ -90,13 +90,9 @@ BEGIN
 		RETURN;
 	END IF;
 
+	-- The alert is stored compiled; its anchors are written when it is confirmed (`anchorAlert`).
 	IF v_pending IS NULL THEN
 		INSERT INTO "alerts" SELECT (v_alert).*;
-		INSERT INTO "alert_anchors" ("term", "alert_id", "filter")
-			SELECT "term", v_alert."id",
-				array(SELECT jsonb_array_elements_text(v_alert."compiled" -> 'filter'))
-			FROM jsonb_array_elements_text(v_alert."compiled" -> 'anchors') AS "term"
-			ON CONFLICT DO NOTHING;
 	ELSE
 		UPDATE "alerts" SET "label" = v_alert."label", "search_url" = v_alert."search_url",
 			"locale" = v_alert."locale", "frequency" = v_alert."frequency",

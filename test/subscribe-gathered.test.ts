@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { queryRows, rowRecord } from '../src/db/database';
-import { alerts, messages } from '../src/db/schema';
+import { alertAnchors, alerts, messages } from '../src/db/schema';
 import { deliverDue, enqueueEmails } from '../src/delivery/outbox';
 import { subscribe, subscribeAndConfirm } from './helpers/alerts';
 import { setupTestContext } from './helpers/context';
@@ -92,6 +92,21 @@ describe('subscriptions written at the same time', () => {
 });
 
 describe('subscribe_alert', () => {
+  it('stores the alert compiled, and its anchors only once it is confirmed', async () => {
+    expect((await subscribe(ctx)).status).toBe(202);
+    const [pending] = await ctx.database.db.select().from(alerts);
+    expect(pending?.compiled?.anchors.length).toBeGreaterThan(0);
+    expect(await ctx.database.db.select().from(alertAnchors)).toEqual([]);
+
+    const confirmed = await subscribeAndConfirm(ctx);
+    expect(confirmed.id).toBe(pending?.id);
+    const anchors = await ctx.database.db.select().from(alertAnchors);
+    expect(anchors.map((row) => row.term).sort()).toEqual(
+      [...(pending?.compiled?.anchors ?? [])].sort(),
+    );
+    expect(anchors.every((row) => row.alertId === confirmed.id)).toBe(true);
+  });
+
   it('writes nothing for an id that an alert no longer pending holds', async () => {
     const confirmed = await subscribeAndConfirm(ctx);
     const [active] = await ctx.database.db.select().from(alerts).where(eq(alerts.id, confirmed.id));

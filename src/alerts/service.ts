@@ -5,7 +5,7 @@ import { gatherer, type Seat } from '../delivery/gather';
 import { leaseEnd, messageRow, textArray, withoutAlertId } from '../delivery/outbox';
 import type { Deps } from '../deps';
 import { invalidInput, notFound, RateLimited } from '../errors';
-import { compileAlert } from '../matching/anchors';
+import { anchorAlert, compileAlert } from '../matching/anchors';
 import { cachedTermCounts } from '../matching/term-stats';
 import { ALERT_LIFETIME_MONTHS, addDays, addHours, addMonths } from '../time';
 import { composeConfirmationEmail } from './emails';
@@ -244,6 +244,7 @@ export async function confirmAlert({
       .where(eq(alerts.id, alert.id))
       .returning();
     if (!activated) throw confirmationNotFound();
+    await anchorAlert(tx, activated);
     return { alert: activated, alreadyActive: false };
   });
 }

@@ -6,7 +6,8 @@ import { readTermCounts, type TermCounts, termFrequency } from './term-stats';
 
 /**
  * Compiles an alert's criteria and stores the compiled form and its anchors, so the matcher can
- * find it. Called in the transaction that saves the alert; criteria never change afterwards.
+ * find it: for alerts saved without a compiled form (`indexUncompiledAlerts`). Criteria never
+ * change afterwards.
  */
 export async function indexAlert(
   db: Queryable,
@@ -15,15 +16,29 @@ export async function indexAlert(
   const compiled = await compileAlert(alert.criteria, (terms) => readTermCounts(db, terms));
   await db.execute(sql`delete from alert_anchors where alert_id = ${alert.id}`);
   await db.execute(sql`
-    with anchored as (
-      insert into alert_anchors (term, alert_id, filter)
-      select term, ${alert.id}::uuid,
-        array(select jsonb_array_elements_text(${JSON.stringify(compiled.filter)}::jsonb))
-      from jsonb_array_elements_text(${JSON.stringify(compiled.anchors)}::jsonb) as term
-      on conflict do nothing)
+    with anchored as (${anchorRows(alert.id, compiled)})
     update alerts set compiled = ${JSON.stringify(compiled)}::jsonb where id = ${alert.id}`);
   return compiled;
 }
+
+/**
+ * Writes the anchors of an alert compiled when it was saved, so that the matcher finds it: done
+ * when the alert is confirmed, since only confirmed alerts receive postings (SPEC.md §2). Pending
+ * alerts, most of which are never confirmed, stay out of the index.
+ */
+export async function anchorAlert(
+  db: Queryable,
+  alert: { id: string; compiled: CompiledAlert | null },
+): Promise<void> {
+  if (alert.compiled) await db.execute(anchorRows(alert.id, alert.compiled));
+}
+
+const anchorRows = (alertId: string, compiled: CompiledAlert) => sql`
+  insert into alert_anchors (term, alert_id, filter)
+  select term, ${alertId}::uuid,
+    array(select jsonb_array_elements_text(${JSON.stringify(compiled.filter)}::jsonb))
+  from jsonb_array_elements_text(${JSON.stringify(compiled.anchors)}::jsonb) as term
+  on conflict do nothing`;
 
 /**
  * Compiles criteria for the matcher, choosing anchors by the counts `readCounts` gives of the
