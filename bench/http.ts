@@ -164,8 +164,8 @@ function postingJson(posting: MatchablePosting) {
 
 /**
  * Confirmed alerts with synthetic criteria (as people write them), encrypted addresses, compiled
- * and anchored as subscribing does, after term statistics from a sample of earlier postings, as
- * the webhook gathers them.
+ * and anchored as subscribing and confirming do, after term statistics from a sample of earlier
+ * postings, as the webhook gathers them.
  */
 async function seedAlerts(db: Db) {
   const keyring = await createKeyring({

@@ -1,11 +1,11 @@
 /**
  * `npm run bench:match -- --alerts N --postings M --engine pglite|postgres [--database-url URL]`
  *
- * Loads N synthetic active alerts (compiled and anchored as subscribing does), then matches M
- * synthetic postings in batches with the indexed matcher, timing each batch (analysis, candidate
- * query, verification, recording, in one transaction). The brute-force oracle runs on a sample of
- * the same postings; the two must find identical pairs and reasons. Prints one JSON line; progress
- * goes to stderr.
+ * Loads N synthetic active alerts (compiled and anchored as subscribing and confirming do), then
+ * matches M synthetic postings in batches with the indexed matcher, timing each batch (analysis,
+ * candidate query, verification, recording, in one transaction). The brute-force oracle runs on
+ * a sample of the same postings; the two must find identical pairs and reasons. Prints one JSON
+ * line; progress goes to stderr.
  */
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
