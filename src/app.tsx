@@ -1,6 +1,5 @@
 /** @jsxImportSource hono/jsx */
 import { type Context, Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { alertsApi } from './alerts/api';
@@ -13,7 +12,7 @@ import { outboxViewer } from './delivery/outbox-viewer';
 import { emailEventsApi } from './delivery/routes';
 import type { Deps } from './deps';
 import { AppError, RateLimited, Unavailable } from './errors';
-import { prefersJson, wantsHtml } from './http/body';
+import { limitBody, prefersJson, wantsHtml } from './http/body';
 import { Page } from './http/layout';
 import { requestLog, securityHeaders } from './http/middleware';
 import { pageStrings } from './http/strings';
@@ -68,12 +67,7 @@ export function createApp(deps: Deps) {
 
   app.route('/', widgetAssets(config));
 
-  const limit = bodyLimit({
-    maxSize: SUBSCRIBE_BODY_LIMIT,
-    onError: () => {
-      throw new AppError('payload_too_large', 'The body is larger than 16 KB.');
-    },
-  });
+  const limit = limitBody(SUBSCRIBE_BODY_LIMIT, '16 KB');
   app.use(
     '/v1/*',
     cors({

@@ -1,8 +1,7 @@
 import { type Context, Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import type { Deps } from '../deps';
-import { AppError } from '../errors';
+import { limitBody } from '../http/body';
 import { readSignedJson } from '../http/signed-json';
 import { postingsRequest, withdrawalsRequest } from './schemas';
 import { receivePostings, withdrawPostings } from './service';
@@ -24,14 +23,7 @@ export function postingsApi(deps: Deps) {
     });
 
   return new Hono()
-    .use(
-      bodyLimit({
-        maxSize: WEBHOOK_BODY_LIMIT,
-        onError: () => {
-          throw new AppError('payload_too_large', 'The body is larger than 5 MB.');
-        },
-      }),
-    )
+    .use(limitBody(WEBHOOK_BODY_LIMIT, '5 MB'))
     .post('/', async (c) => {
       const { deliveryId, input } = await signedBody(c, postingsRequest);
       const receipt = await receivePostings({
