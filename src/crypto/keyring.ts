@@ -45,12 +45,9 @@ export function normalizeEmail(email: string): string {
   return email.normalize('NFC').trim().toLowerCase();
 }
 
-export function hashTokenNow(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('base64url');
-}
-
+/** The SHA-256 of a link token, the form in which the database keeps it. */
 export async function hashToken(token: string): Promise<string> {
-  return hashTokenNow(token);
+  return createHash('sha256').update(token, 'utf8').digest('base64url');
 }
 
 const hmac = (key: Uint8Array, message: string) =>

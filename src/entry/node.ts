@@ -58,7 +58,7 @@ async function superviseWorkers(config: Config, log: Log) {
   let stopping = false;
   // A worker per core leaves no core free for a garbage collector's helper threads: they would
   // only take turns with the other workers and Postgres. Collecting on the worker's own thread
-  // costs less CPU in all (ingest on 2 cores: 5,450-5,700 postings/s against 4,930-5,070).
+  // costs less CPU in all (ingest on 2 cores: 5,358-5,729 postings/s against 4,803-5,068).
   cluster.setupPrimary({ execArgv: [...process.execArgv, '--single-threaded-gc'] });
   const fork = () => cluster.fork();
   for (let index = 0; index < config.WORKERS; index++) fork();
