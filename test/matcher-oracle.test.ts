@@ -166,7 +166,9 @@ describe('the indexed matcher', () => {
       }),
       { numRuns: 40 },
     );
-    // The scenarios must produce matches for the comparison to mean anything.
-    expect(matched).toBeGreaterThan(20);
+    // The scenarios must produce matches for the comparison to mean anything. Forty random
+    // scenarios give about 45 oracle pairs (35-59 in six runs; a CI run once drew 19, so the
+    // bar is set where only degenerate scenarios fall).
+    expect(matched).toBeGreaterThan(5);
   });
 });
