@@ -221,3 +221,76 @@ describe('hashToken', () => {
     expect(hash).not.toBe(await hashToken(await keyring.tokenFor(alertId, 'confirm')));
   });
 });
+
+/**
+ * Rows stored before the keyring moved to node:crypto were written with Web Crypto: the same
+ * algorithms must give the same hashes and tokens, and its ciphertexts must decrypt.
+ */
+describe('compatibility with what Web Crypto wrote', () => {
+  const encryptionKey = Buffer.alloc(32, 7);
+  const hashKey = Buffer.alloc(32, 9);
+  const keyring = () =>
+    createKeyring({
+      encryptionKeys: [encryptionKey.toString('base64')],
+      hashKeys: [hashKey.toString('base64')],
+    });
+  const hmac = async (key: Uint8Array, message: string) => {
+    const imported = await crypto.subtle.importKey(
+      'raw',
+      new Uint8Array(key),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
+    return new Uint8Array(await crypto.subtle.sign('HMAC', imported, Buffer.from(message)));
+  };
+
+  it('gives the address hashes, link tokens and limit keys Web Crypto gave', async () => {
+    const ring = await keyring();
+    expect(await ring.hashEmail(' Maija@Example.org ')).toBe(
+      Buffer.from(await hmac(hashKey, email)).toString('base64url'),
+    );
+    const tokenKey = await hmac(hashKey, 'tyopaikkavahti/link-tokens/v1');
+    expect(await ring.tokenFor(alertId, 'confirm')).toBe(
+      Buffer.from(await hmac(tokenKey, `confirm:${alertId}`)).toString('base64url'),
+    );
+    const limitKey = await hmac(hashKey, 'tyopaikkavahti/rate-limits/v1');
+    expect(await ring.limitKey('192.0.2.44')).toBe(
+      Buffer.from(await hmac(limitKey, '192.0.2.44'))
+        .toString('base64url')
+        .slice(0, 32),
+    );
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', Buffer.from('token')));
+    expect(await hashToken('token')).toBe(Buffer.from(digest).toString('base64url'));
+  });
+
+  it('decrypts a ciphertext Web Crypto wrote, and Web Crypto decrypts its own', async () => {
+    const ring = await keyring();
+    const key = await crypto.subtle.importKey(
+      'raw',
+      new Uint8Array(encryptionKey),
+      'AES-GCM',
+      false,
+      ['encrypt', 'decrypt'],
+    );
+    const keyId = Buffer.from(await crypto.subtle.digest('SHA-256', new Uint8Array(encryptionKey)))
+      .toString('hex')
+      .slice(0, 8);
+    const iv = crypto.getRandomValues(new Uint8Array(12));
+    const sealed = new Uint8Array(
+      await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, Buffer.from('äijä@esimerkki.fi')),
+    );
+    const written = `v1.${keyId}.${Buffer.concat([iv, sealed]).toString('base64url')}`;
+    expect(await ring.decrypt(written)).toBe('äijä@esimerkki.fi');
+
+    const [, ownKeyId, body = ''] = (await ring.encrypt(email)).split('.');
+    expect(ownKeyId).toBe(keyId);
+    const payload = Buffer.from(body, 'base64url');
+    const plain = await crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv: payload.subarray(0, 12) },
+      key,
+      payload.subarray(12),
+    );
+    expect(Buffer.from(plain).toString()).toBe(email);
+  });
+});
