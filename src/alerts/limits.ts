@@ -52,8 +52,8 @@ export async function countRateLimit(tx: Tx, rule: RateLimit, now: Date): Promis
   return rateDecision(counted?.retry ?? 0);
 }
 
-/** What `count_rate_event` and `subscribe_alert` answer: 0, or the seconds until there is room. */
-export function rateDecision(retryAfterSeconds: number): RateDecision {
+/** What `count_rate_event` answers: 0, or the seconds until there is room. */
+function rateDecision(retryAfterSeconds: number): RateDecision {
   return retryAfterSeconds > 0 ? { allowed: false, retryAfterSeconds } : { allowed: true };
 }
 
