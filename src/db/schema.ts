@@ -108,6 +108,8 @@ export const alertAnchors = pgTable(
     filter: text('filter').array().notNull(),
   },
   (table) => [
+    // The index also holds `filter` (INCLUDE, written in migration 0005; drizzle has no word for
+    // it), so that the matcher's lookup is answered from the index alone.
     primaryKey({ columns: [table.term, table.alertId] }),
     index('alert_anchors_alert_id_idx').on(table.alertId),
   ],
