@@ -29,13 +29,23 @@ export const PREFIX_TERM_LENGTH = 4;
 const VOWEL = /^[aeiouyåäöæøéèáàüõ]$/;
 
 const stemmers = new Map<Language, { stem(word: string): string }>();
-const stemCache = new Map<string, string>();
-const STEM_CACHE_LIMIT = 200_000;
+/**
+ * Caches per language, keyed by the word itself: a key built as `language:word` cost a string
+ * and its hash on every call, and verifying phrases calls this for every word of a posting.
+ */
+const perLanguage = <T>() => ({
+  fi: new Map<string, T>(),
+  sv: new Map<string, T>(),
+  en: new Map<string, T>(),
+});
+const stemCache = perLanguage<string>();
+/** Entries kept per language and cache; a full cache starts again empty. */
+const CACHE_LIMIT = 100_000;
 
 /** The Snowball stem of a lower-case word; the same stems as Postgres' text-search configs. */
 export function stem(word: string, language: Language): string {
-  const key = `${language}:${word}`;
-  const cached = stemCache.get(key);
+  const cache = stemCache[language];
+  const cached = cache.get(word);
   if (cached !== undefined) return cached;
   let stemmer = stemmers.get(language);
   if (!stemmer) {
@@ -43,8 +53,8 @@ export function stem(word: string, language: Language): string {
     stemmers.set(language, stemmer);
   }
   const result = stemmer.stem(word);
-  if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
-  stemCache.set(key, result);
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(word, result);
   return result;
 }
 
@@ -93,8 +103,8 @@ export function tokenize(text: string): { words: string[]; joined: string[] } {
  * compound boundary must be word-like: each holds a vowel.
  */
 export function wordTerms(word: string, language: Language): readonly string[] {
-  const key = `${language}:${word}`;
-  const cached = termCache.get(key);
+  const cache = termCache[language];
+  const cached = cache.get(word);
   if (cached) return cached;
   const wordStem = stem(word, language);
   const terms = [`${language}:${wordStem}`];
@@ -113,12 +123,12 @@ export function wordTerms(word: string, language: Language): readonly string[] {
     if (isLowSurrogate(wordStem.charCodeAt(start))) continue;
     terms.push(`${language}:${wordStem.slice(start)}`);
   }
-  if (termCache.size >= STEM_CACHE_LIMIT) termCache.clear();
-  termCache.set(key, terms);
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(word, terms);
   return terms;
 }
 
-const termCache = new Map<string, readonly string[]>();
+const termCache = perLanguage<readonly string[]>();
 
 /**
  * The terms a keyword word is looked up by, in every language: its stem and its compound-head

@@ -66,7 +66,7 @@ function findPhrase(words: string[][], posting: AnalysedPosting): string | undef
   const last = positions.length - words.length;
   for (let start = 0; start <= last; start++) {
     const all = words.every((forms, offset) =>
-      forms.some((form) => positions[start + offset]?.has(form)),
+      forms.some((form) => positions[start + offset]?.includes(form)),
     );
     if (all) return posting.words.slice(start, start + words.length).join(' ');
   }

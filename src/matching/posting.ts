@@ -31,7 +31,7 @@ export interface AnalysedPosting {
   /** the distinct words in reading order, hyphenated ones also written together */
   vocabulary: string[];
   /** the terms of each position in `words`, built on the first phrase search */
-  positionTerms?: Set<string>[];
+  positionTerms?: (readonly string[])[];
 }
 
 /**
@@ -259,13 +259,23 @@ export function analysePosting(posting: MatchablePosting): AnalysedPosting {
   return analysed;
 }
 
-/** The terms of each word position, for phrases: computed once per posting, when first needed. */
-export function termsByPosition(posting: AnalysedPosting): Set<string>[] {
+/**
+ * The terms of each word position, for phrases: worked out once per posting, when first needed.
+ * A position holds the word's cached terms themselves (a few each), not a set built for it: a
+ * batch verifying phrases builds this for most of its thousand postings.
+ */
+export function termsByPosition(posting: AnalysedPosting): (readonly string[])[] {
   if (!posting.positionTerms) {
-    posting.positionTerms = posting.words.map(
-      (word) =>
-        new Set(word ? posting.languages.flatMap((language) => wordTerms(word, language)) : []),
-    );
+    const [only, ...others] = posting.languages;
+    posting.positionTerms = posting.words.map((word) => {
+      if (!word || only === undefined) return NO_TERMS;
+      const terms = wordTerms(word, only);
+      return others.length === 0
+        ? terms
+        : terms.concat(...others.map((language) => wordTerms(word, language)));
+    });
   }
   return posting.positionTerms;
 }
+
+const NO_TERMS: readonly string[] = [];
