@@ -73,4 +73,9 @@ export interface Deps {
   outbox?: OutboxReader;
   /** whether the database is reachable and migrated, for /readyz */
   readiness?: () => Promise<boolean>;
+  /**
+   * present where the database has no autovacuum of its own (PGlite): vacuums and analyses its
+   * tables, answering how many; the retention job calls it after each run
+   */
+  vacuum?: () => Promise<number>;
 }

@@ -52,7 +52,11 @@ export const jobs: Job[] = [
   {
     name: 'retention',
     cron: '7 * * * *',
-    run: async (deps, now) => runRetention({ deps, now }),
+    run: async (deps, now) => ({
+      ...(await runRetention({ deps, now })),
+      // After the deletes, so that their space is reused and the statistics see what is left.
+      ...(deps.vacuum && { vacuumedTables: await deps.vacuum() }),
+    }),
   },
 ];
 

@@ -1,10 +1,18 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { sendReminders } from '../src/alerts/reminders';
+import { queryRows } from '../src/db/database';
 import { addressBlocks, alerts, matches, messages, postings, rateEvents } from '../src/db/schema';
 import { runDigests } from '../src/delivery/digests';
+import { jobs, runJob } from '../src/jobs';
 import { runRetention } from '../src/retention/retention';
-import { postForm, postJson, subscribe, subscribeAndConfirm } from './helpers/alerts';
+import {
+  postForm,
+  postJson,
+  subscribe,
+  subscribeAndConfirm,
+  validSubscription,
+} from './helpers/alerts';
 import { setupTestContext } from './helpers/context';
 import { jobPosting, postPostings, webhookEnv } from './helpers/postings';
 import { dumpAllRows, findInDatabase } from './helpers/scan';
@@ -135,5 +143,43 @@ describe('retention (SPEC.md §1.2–1.4)', () => {
     expect((await retention()).webhookDeliveries).toBe(0);
     ctx.clock.advance(1);
     expect((await retention()).webhookDeliveries).toBe(1);
+  });
+
+  it('vacuums and analyses the embedded database after each run; Postgres has autovacuum', async () => {
+    const db = ctx.database.db;
+    for (let index = 0; index < 30; index++) {
+      const response = await postJson(
+        ctx,
+        '/v1/alerts',
+        { ...validSubscription, email: `user${index}@example.org` },
+        { 'x-forwarded-for': `10.0.0.${index}` },
+      );
+      expect(response.status).toBe(202);
+    }
+    ctx.clock.advance(25 * HOUR);
+    const retentionJob = jobs.find((job) => job.name === 'retention');
+    if (!retentionJob) throw new Error('no retention job');
+    const outcome = await runJob(ctx.deps, retentionJob);
+    expect(outcome).toMatchObject({ status: 'done', result: { rateEvents: 60 } });
+    const stats = await queryRows<{ lastVacuum: Date | null; reltuples: number }>(
+      db,
+      sql`select s.last_vacuum as "lastVacuum", c.reltuples
+          from pg_stat_user_tables s join pg_class c on c.oid = s.relid
+          where s.relname = 'rate_events'`,
+    );
+    if (ctx.database.engine === 'pglite') {
+      if (outcome.status !== 'done') throw new Error('retention failed');
+      const tables = await queryRows<{ count: number }>(
+        db,
+        sql`select count(*)::int as count from pg_tables where schemaname = 'public'`,
+      );
+      expect(outcome.result.vacuumedTables).toBe(tables[0]?.count);
+      expect(stats[0]?.lastVacuum).not.toBeNull();
+      // Analysed after the deletes: the statistics know the table is empty now.
+      expect(Number(stats[0]?.reltuples)).toBe(0);
+    } else {
+      expect(outcome).not.toHaveProperty('result.vacuumedTables');
+      expect(stats[0]?.lastVacuum).toBeNull();
+    }
   });
 });

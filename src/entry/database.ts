@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config';
 import type { Db } from '../db/database';
-import { migratePglite, openPglite } from '../db/pglite';
+import { migratePglite, openPglite, vacuumTables } from '../db/pglite';
 import { migratePostgres, openPostgres } from '../db/postgres';
 
 export const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
@@ -10,6 +10,8 @@ export const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.me
 export interface OpenDatabase {
   db: Db;
   engine: 'pglite' | 'postgres';
+  /** PGlite's stand-in for autovacuum (Deps.vacuum) */
+  vacuum?: () => Promise<number>;
   close(): Promise<void>;
 }
 
@@ -22,5 +24,5 @@ export async function openMigratedDatabase(config: Config): Promise<OpenDatabase
   await mkdir(config.DATA_DIR, { recursive: true });
   const database = await openPglite({ dataDir: config.DATA_DIR });
   await migratePglite(database, migrationsFolder);
-  return { ...database, engine: 'pglite' };
+  return { ...database, engine: 'pglite', vacuum: () => vacuumTables(database.db) };
 }

@@ -35,7 +35,16 @@ export async function buildNodeDeps(
     mailer = outbox;
   }
   return {
-    deps: { db: database.db, mailer, outbox, clock: systemClock, config, log, keyring },
+    deps: {
+      db: database.db,
+      mailer,
+      outbox,
+      clock: systemClock,
+      config,
+      log,
+      keyring,
+      vacuum: database.vacuum,
+    },
     database,
   };
 }

@@ -112,6 +112,7 @@ export async function createTestContext(
     clock,
     config,
     keyring,
+    vacuum: database.vacuum,
     log: createJsonLog(
       (line) => {
         logLines.push(line);

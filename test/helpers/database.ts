@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { inject } from 'vitest';
 import type { Db } from '../../src/db/database';
-import { openPglite } from '../../src/db/pglite';
+import { openPglite, vacuumTables } from '../../src/db/pglite';
 import { openPostgres } from '../../src/db/postgres';
 import { databaseUrl } from './postgres-url';
 
@@ -15,6 +15,8 @@ export interface TestDatabase {
   engine: 'pglite' | 'postgres';
   /** the connection URL, on Postgres, for processes of their own */
   url?: string;
+  /** PGlite's stand-in for autovacuum, as the service wires it (Deps.vacuum) */
+  vacuum?: () => Promise<number>;
   /** the database as a dump tool sees it: PGlite's data directory, or pg_dump's output */
   rawDump(): Promise<Buffer>;
   close(): Promise<void>;
@@ -56,6 +58,7 @@ export async function openTestDatabase(): Promise<TestDatabase> {
   return {
     db: database.db,
     engine: 'pglite',
+    vacuum: () => vacuumTables(database.db),
     rawDump: async () =>
       Buffer.from(await (await database.client.dumpDataDir('none')).arrayBuffer()),
     close: database.close,
