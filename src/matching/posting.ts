@@ -266,10 +266,10 @@ export function analysePosting(posting: MatchablePosting): AnalysedPosting {
  */
 export function termsByPosition(posting: AnalysedPosting): (readonly string[])[] {
   if (!posting.positionTerms) {
-    const [only, ...others] = posting.languages;
+    const [first, ...others] = posting.languages;
     posting.positionTerms = posting.words.map((word) => {
-      if (!word || only === undefined) return NO_TERMS;
-      const terms = wordTerms(word, only);
+      if (!word || first === undefined) return NO_TERMS;
+      const terms = wordTerms(word, first);
       return others.length === 0
         ? terms
         : terms.concat(...others.map((language) => wordTerms(word, language)));
