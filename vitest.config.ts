@@ -35,8 +35,9 @@ export default defineConfig({
             'emails/**/*.test.{ts,tsx}',
           ],
           // test/crash kills processes mid-write, test/faults stops and starts Postgres servers of
-          // its own: only real Postgres survives that.
-          exclude: ['test/crash/**', 'test/faults/**', 'test/workers/**'],
+          // its own: only real Postgres survives that. test/concurrency overlaps transactions,
+          // which PGlite's one connection never does.
+          exclude: ['test/crash/**', 'test/faults/**', 'test/workers/**', 'test/concurrency/**'],
           // test/browser drives Chromium: chromium.ts finds it (or installs it, as .ci/run does).
           globalSetup: ['test/setup/pglite-template.ts', 'test/setup/chromium.ts'],
           setupFiles: ['test/setup/log-privacy.ts'],
