@@ -116,6 +116,21 @@ describe('matching postings to alerts', () => {
     expect(await countRows(ctx.database.db, 'alert_anchors')).toBeGreaterThan(0);
   });
 
+  it('compiles a pending alert stored without a compiled form, and anchors it once confirmed', async () => {
+    const db = ctx.database.db;
+    expect((await subscribe(ctx, { criteria: { keywords: 'kehittäjä' } })).status).toBe(202);
+    await db.update(alerts).set({ compiled: null });
+    await postPostings(ctx, [jobPosting(ctx)]);
+    const [pending] = await db.select().from(alerts);
+    expect(pending?.compiled?.anchors).toContain('fi:kehittäj');
+    expect(await countRows(db, 'alert_anchors')).toBe(0);
+
+    const token = linkTo(lastEmail(ctx), '/alerts/confirm').searchParams.get('token') ?? '';
+    expect((await postForm(ctx, '/alerts/confirm', { token })).status).toBe(200);
+    const anchors = await db.select({ term: alertAnchors.term }).from(alertAnchors);
+    expect(anchors.map((anchor) => anchor.term)).toContain('fi:kehittäj');
+  });
+
   it('deletes the anchors and matches of a deleted alert, and the matches of a deleted posting', async () => {
     const db = ctx.database.db;
     const id = await insertActiveAlert(db, { keywords: 'kehittäjä' }, ctx.clock.now());

@@ -5,19 +5,24 @@ import { anchorCandidates, type CompiledAlert, chooseAnchors, compileExpression 
 import { readTermCounts, type TermCounts, termFrequency } from './term-stats';
 
 /**
- * Compiles an alert's criteria and stores the compiled form and its anchors, so the matcher can
- * find it: for alerts saved without a compiled form (`indexUncompiledAlerts`). Criteria never
- * change afterwards.
+ * Compiles an alert's criteria and stores the compiled form, and the anchors of an alert already
+ * confirmed, so the matcher can find it: for alerts saved without a compiled form
+ * (`indexUncompiledAlerts`). A pending one gets its anchors when it is confirmed, as every alert
+ * does (`anchorAlert`). Criteria never change afterwards.
  */
 export async function indexAlert(
   db: Queryable,
-  alert: { id: string; criteria: Criteria },
+  alert: { id: string; criteria: Criteria; status: 'pending' | 'active' },
 ): Promise<CompiledAlert> {
   const compiled = await compileAlert(alert.criteria, (terms) => readTermCounts(db, terms));
   await db.execute(sql`delete from alert_anchors where alert_id = ${alert.id}`);
-  await db.execute(sql`
-    with anchored as (${anchorRows(alert.id, compiled)})
-    update alerts set compiled = ${JSON.stringify(compiled)}::jsonb where id = ${alert.id}`);
+  const stored = sql`update alerts set compiled = ${JSON.stringify(compiled)}::jsonb
+    where id = ${alert.id}`;
+  await db.execute(
+    alert.status === 'active'
+      ? sql`with anchored as (${anchorRows(alert.id, compiled)}) ${stored}`
+      : stored,
+  );
   return compiled;
 }
 
@@ -42,7 +47,8 @@ const anchorRows = (alertId: string, compiled: CompiledAlert) => sql`
 
 /**
  * Compiles criteria for the matcher, choosing anchors by the counts `readCounts` gives of the
- * candidate terms. The alert is stored with the result and an `alert_anchors` row per anchor.
+ * candidate terms. The alert is stored with the result; its `alert_anchors` rows, one per anchor,
+ * are written when it is confirmed.
  */
 export async function compileAlert(
   criteria: Criteria,
@@ -59,9 +65,9 @@ export async function compileAlert(
  * that does not index), a few at a time, before each batch is matched.
  */
 export async function indexUncompiledAlerts(db: Queryable, limit = 500): Promise<number> {
-  const rows = await queryRows<{ id: string; criteria: Criteria }>(
+  const rows = await queryRows<{ id: string; criteria: Criteria; status: 'pending' | 'active' }>(
     db,
-    sql`select id, criteria from alerts where compiled is null limit ${limit}`,
+    sql`select id, criteria, status from alerts where compiled is null limit ${limit}`,
   );
   for (const row of rows) await indexAlert(db, row);
   return rows.length;

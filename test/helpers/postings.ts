@@ -96,7 +96,7 @@ export async function insertActiveAlert(db: Db, criteria: Criteria, confirmedAt:
     confirmedAt,
     expiresAt: new Date(confirmedAt.getTime() + 90 * 86_400_000),
   });
-  await indexAlert(db, { id, criteria });
+  await indexAlert(db, { id, criteria, status: 'active' });
   return id;
 }
 
