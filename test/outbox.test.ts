@@ -1,8 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { renderNamed } from '../emails/templates';
 import { withTransaction } from '../src/db/database';
 import { alerts, messages } from '../src/db/schema';
-import { deliverBatch, deliverDue, enqueueEmails } from '../src/delivery/outbox';
+import { deliverBatch, deliverDue, enqueueEmails, type QueuedEmail } from '../src/delivery/outbox';
 import type { MailBatch, SendResult } from '../src/deps';
 import { subscribeAndConfirm } from './helpers/alerts';
 import { setupTestContext } from './helpers/context';
@@ -62,6 +63,50 @@ describe('the messages outbox', () => {
     for (const needle of ['reader0@example.org', 'secret-token-1', 'Viesti 1']) {
       expect(await findInDatabase(ctx.database.db, needle)).toEqual([]);
     }
+  });
+
+  it('keeps a templated email as its props, in the row, and sends it as the template renders them', async () => {
+    const props = {
+      locale: 'fi' as const,
+      label: 'Sairaanhoitaja, Tampere',
+      criteriaSummary: ['Hakusanat: sairaanhoitaja', 'Kunta: Tampere'],
+      frequency: 'daily' as const,
+      confirmUrl: 'https://vahti.example.org/alerts/confirm?token=secret-token-c',
+      notMeUrl: 'https://vahti.example.org/alerts/not-me?token=secret-token-n',
+      validHours: 48,
+    };
+    const confirmation: QueuedEmail = {
+      to: 'reader@example.org',
+      subject: 'Vahvista hakuvahti',
+      template: 'confirmation',
+      props,
+    };
+    const [key] = await withTransaction(ctx.database.db, (tx) =>
+      enqueueEmails(tx, ctx.keyring, [confirmation], ctx.clock.now()),
+    );
+    const [row] = await ctx.database.db.select().from(messages);
+    const stored = JSON.parse(await ctx.keyring.decrypt(row?.payload ?? ''));
+    expect(stored).toEqual(confirmation);
+    // Under Postgres' 2 KB threshold, so the row holds it: no TOAST rows to write and delete.
+    expect(row?.payload?.length).toBeLessThan(2_000);
+
+    const mailer = scriptedMailer([]);
+    await deliverBatch({
+      deps: { ...ctx.deps, mailer },
+      batchKey: key ?? '',
+      now: ctx.clock.now(),
+    });
+    const { html, text } = await renderNamed('confirmation', props);
+    expect(html).toContain('secret-token-c');
+    expect(mailer.calls[0]?.emails).toEqual([
+      {
+        to: 'reader@example.org',
+        subject: 'Vahvista hakuvahti',
+        template: 'confirmation',
+        html,
+        text,
+      },
+    ]);
   });
 
   it('sends a batch under its key, then drops the payload and records the provider ids', async () => {

@@ -1,8 +1,6 @@
-import type { ReactElement } from 'react';
-import ConfirmationEmail, { confirmationSubject } from '../../emails/confirmation';
-import ManageLinksEmail, { manageLinksSubject } from '../../emails/manage-links';
-import ReminderEmail, { reminderSubject } from '../../emails/reminder';
-import { renderTemplate } from '../../emails/render';
+import { confirmationSubject } from '../../emails/confirmation';
+import { manageLinksSubject } from '../../emails/manage-links';
+import { reminderSubject } from '../../emails/reminder';
 import type { Locale } from '../db/schema';
 import type { QueuedEmail } from '../delivery/outbox';
 import type { Deps } from '../deps';
@@ -14,18 +12,6 @@ type ComposeDeps = Pick<Deps, 'config' | 'keyring'>;
 
 export function linkTo(deps: Pick<Deps, 'config'>, path: string, token: string): string {
   return `${deps.config.PUBLIC_BASE_URL}${path}?token=${encodeURIComponent(token)}`;
-}
-
-type Message = Omit<QueuedEmail, 'html' | 'text'>;
-
-/** An email with its HTML and text rendered from a template (cached per shape of its props). */
-export async function compose<P extends object>(
-  message: Message,
-  Template: (props: P) => ReactElement,
-  props: P,
-): Promise<QueuedEmail> {
-  const { html, text } = await renderTemplate(Template, props);
-  return { ...message, html, text };
 }
 
 /** The double opt-in email, with the confirmation and "this wasn't me" links. */
@@ -43,11 +29,13 @@ export async function composeConfirmationEmail(
     notMeUrl: linkTo(deps, '/alerts/not-me', await deps.keyring.tokenFor(alert.id, 'not_me')),
     validHours: deps.config.PENDING_TTL_HOURS,
   };
-  return compose(
-    { to: email, subject: confirmationSubject(props), template: 'confirmation', alertId: alert.id },
-    ConfirmationEmail,
+  return {
+    to: email,
+    subject: confirmationSubject(props),
+    template: 'confirmation',
+    alertId: alert.id,
     props,
-  );
+  };
 }
 
 /** One message listing every alert of an address with its manage and unsubscribe links. */
@@ -73,11 +61,7 @@ export async function composeManageLinksEmail(
       }),
     ),
   };
-  return compose(
-    { to: email, subject: manageLinksSubject(props), template: 'manage-links' },
-    ManageLinksEmail,
-    props,
-  );
+  return { to: email, subject: manageLinksSubject(props), template: 'manage-links', props };
 }
 
 /**
@@ -115,15 +99,12 @@ export async function composeReminderEmail(
     expires: formatDate(alert.expiresAt, alert.locale, deps.config.TIMEZONE),
     ...links,
   };
-  return compose(
-    {
-      to: email,
-      subject: reminderSubject(props),
-      template: 'reminder',
-      alertId: alert.id,
-      headers,
-    },
-    ReminderEmail,
+  return {
+    to: email,
+    subject: reminderSubject(props),
+    template: 'reminder',
+    alertId: alert.id,
+    headers,
     props,
-  );
+  };
 }

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, exists, gt, inArray, isNull, sql } from 'drizzle-orm';
-import DigestEmail, { digestSubject, maxPostingsPerDigest } from '../../emails/digest';
-import { alertLinks, compose } from '../alerts/emails';
+import { digestSubject, maxPostingsPerDigest } from '../../emails/digest';
+import { alertLinks } from '../alerts/emails';
 import { isRenewalDue } from '../alerts/manage';
 import type { AlertRow } from '../alerts/tokens';
 import { withTransaction } from '../db/database';
@@ -176,11 +176,14 @@ async function composeDigest(
     ...(isRenewalDue(alert, now) ? { renewUrl } : {}),
     ...links,
   };
-  return compose(
-    { to: address, subject: digestSubject(props), headers, template: 'digest', alertId: alert.id },
-    DigestEmail,
+  return {
+    to: address,
+    subject: digestSubject(props),
+    headers,
+    template: 'digest',
+    alertId: alert.id,
     props,
-  );
+  };
 }
 
 function locationOf(posting: PostingRow): string | undefined {

@@ -1,7 +1,7 @@
-import type { Deps, OutgoingEmail } from '../deps';
+import type { Deps } from '../deps';
 import { MAX_BATCH_SIZE } from '../deps';
 import { describeError } from '../log';
-import { type DeliveryOutcome, deliverLeased, type MessageRow } from './outbox';
+import { type DeliveryOutcome, deliverLeased, type MessageRow, type UnsentEmail } from './outbox';
 
 type GatherDeps = Pick<Deps, 'db' | 'keyring' | 'mailer' | 'log' | 'config'>;
 
@@ -18,7 +18,7 @@ export interface Seat {
    * called exactly once.
    */
   settle(
-    committed: { message: MessageRow; email: OutgoingEmail } | undefined,
+    committed: { message: MessageRow; email: UnsentEmail } | undefined,
     now: Date,
   ): Promise<DeliveryOutcome | undefined>;
 }
@@ -30,7 +30,7 @@ interface Batch {
   /** no seat is given once the first one settles: the batch waits only for writes under way */
   closed: boolean;
   messages: MessageRow[];
-  emails: OutgoingEmail[];
+  emails: UnsentEmail[];
   delivered: Promise<DeliveryOutcome>;
   deliver(now: Date): void;
 }
