@@ -21,6 +21,22 @@ const email = (n: number, alertId?: string) => ({
   ...(alertId ? { alertId } : {}),
 });
 
+const confirmationEmail = (to: string) =>
+  ({
+    to,
+    subject: 'Vahvista hakuvahti',
+    template: 'confirmation',
+    props: {
+      locale: 'fi',
+      label: 'Sairaanhoitaja, Tampere',
+      criteriaSummary: ['Hakusanat: sairaanhoitaja', 'Kunta: Tampere'],
+      frequency: 'daily',
+      confirmUrl: 'https://vahti.example.org/alerts/confirm?token=secret-token-c',
+      notMeUrl: 'https://vahti.example.org/alerts/not-me?token=secret-token-n',
+      validHours: 48,
+    },
+  }) satisfies QueuedEmail;
+
 async function enqueue(count: number, alertId?: string) {
   return withTransaction(ctx.database.db, (tx) =>
     enqueueEmails(
@@ -66,21 +82,8 @@ describe('the messages outbox', () => {
   });
 
   it('keeps a templated email as its props, in the row, and sends it as the template renders them', async () => {
-    const props = {
-      locale: 'fi' as const,
-      label: 'Sairaanhoitaja, Tampere',
-      criteriaSummary: ['Hakusanat: sairaanhoitaja', 'Kunta: Tampere'],
-      frequency: 'daily' as const,
-      confirmUrl: 'https://vahti.example.org/alerts/confirm?token=secret-token-c',
-      notMeUrl: 'https://vahti.example.org/alerts/not-me?token=secret-token-n',
-      validHours: 48,
-    };
-    const confirmation: QueuedEmail = {
-      to: 'reader@example.org',
-      subject: 'Vahvista hakuvahti',
-      template: 'confirmation',
-      props,
-    };
+    const confirmation = confirmationEmail('reader@example.org');
+    const { props } = confirmation;
     const [key] = await withTransaction(ctx.database.db, (tx) =>
       enqueueEmails(tx, ctx.keyring, [confirmation], ctx.clock.now()),
     );
@@ -107,6 +110,33 @@ describe('the messages outbox', () => {
         text,
       },
     ]);
+  });
+
+  it('fails an email its template cannot render, and sends the rest of its batch', async () => {
+    const good = confirmationEmail('reader@example.org');
+    // Props the template no longer takes, as after a change to it while the email was queued.
+    const unrenderable = { ...confirmationEmail('other@example.org'), props: {} } as QueuedEmail;
+    await withTransaction(ctx.database.db, (tx) =>
+      enqueueEmails(tx, ctx.keyring, [good, unrenderable], ctx.clock.now()),
+    );
+    const mailer = scriptedMailer([]);
+    const deps = { ...ctx.deps, mailer };
+    expect(await deliverDue({ deps, now: ctx.clock.now() })).toMatchObject({
+      sent: 1,
+      failed: 1,
+      retry: 1,
+    });
+    expect(mailer.calls.map((call) => call.emails.map((email) => email.to))).toEqual([
+      ['reader@example.org'],
+    ]);
+    const rows = await ctx.database.db.select().from(messages);
+    expect(rows.map((row) => [row.status, row.payload]).sort()).toEqual([
+      ['failed', null],
+      ['sent', null],
+    ]);
+    expect(rows.find((row) => row.status === 'failed')?.lastError).toBe(
+      'the email could not be rendered',
+    );
   });
 
   it('sends a batch under its key, then drops the payload and records the provider ids', async () => {

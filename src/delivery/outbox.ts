@@ -32,7 +32,7 @@ export type QueuedEmail = UnsentEmail & {
 };
 
 /** The email as the provider gets it. Rendering the same props gives the same email each time. */
-export async function renderUnsent(email: UnsentEmail): Promise<OutgoingEmail> {
+async function renderUnsent(email: UnsentEmail): Promise<OutgoingEmail> {
   if (!('props' in email)) return email;
   const { props, ...message } = email;
   return { ...message, ...(await renderNamed(email.template, props as never)) };
@@ -238,14 +238,19 @@ async function sendClaimed({
 }): Promise<DeliveryOutcome> {
   const ids = claimed.map((row) => row.id);
   const attempts = (claimed[0]?.attempts ?? 0) + 1;
-  const rendered = await Promise.all(emails.map(renderUnsent));
-  const result: SendResult = await deps.mailer
-    .send({ idempotencyKey: batchKey, emails: rendered, maxAttempts })
-    .catch((error: unknown) => ({
-      ok: false,
-      retryable: true,
-      reason: error instanceof Error ? error.name : 'transport error',
-    }));
+  // An email that cannot be rendered (a template changed under its queued props) is refused as
+  // the provider refuses a bad address: the others of its batch go on their own, and it fails
+  // at once instead of coming back with every lease.
+  const rendered = await Promise.all(emails.map(renderUnsent)).catch(() => undefined);
+  const result: SendResult = rendered
+    ? await deps.mailer
+        .send({ idempotencyKey: batchKey, emails: rendered, maxAttempts })
+        .catch((error: unknown) => ({
+          ok: false,
+          retryable: true,
+          reason: error instanceof Error ? error.name : 'transport error',
+        }))
+    : { ok: false, retryable: false, reason: 'the email could not be rendered' };
 
   if (result.ok) {
     // One statement for the whole batch, each message with its provider id, and its count: the
