@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { renderNamed } from '../emails/templates';
+import { createKeyring, generateKey } from '../src/crypto/keyring';
 import { withTransaction } from '../src/db/database';
 import { alerts, messages } from '../src/db/schema';
 import { deliverBatch, deliverDue, enqueueEmails, type QueuedEmail } from '../src/delivery/outbox';
@@ -12,6 +13,7 @@ import { findInDatabase } from './helpers/scan';
 const ctx = setupTestContext();
 
 const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
 const email = (n: number, alertId?: string) => ({
   to: `reader${n}@example.org`,
   subject: `Viesti ${n}`,
@@ -135,8 +137,40 @@ describe('the messages outbox', () => {
       ['sent', null],
     ]);
     expect(rows.find((row) => row.status === 'failed')?.lastError).toBe(
-      'the email could not be rendered',
+      'the email could not be read or rendered',
     );
+  });
+
+  it('fails an email encrypted under a key taken out of the keyring, and sends the rest', async () => {
+    const retired = await createKeyring({
+      encryptionKeys: [generateKey()],
+      hashKeys: [generateKey()],
+    });
+    await withTransaction(ctx.database.db, async (tx) => {
+      await enqueueEmails(tx, retired, [confirmationEmail('lost@example.org')], ctx.clock.now());
+      await enqueueEmails(
+        tx,
+        ctx.keyring,
+        [confirmationEmail('reader@example.org')],
+        ctx.clock.now(),
+      );
+    });
+    await ctx.database.db.update(messages).set({ batchKey: 'one-batch' });
+    const mailer = scriptedMailer([]);
+    const deps = { ...ctx.deps, mailer };
+    expect(await deliverBatch({ deps, batchKey: 'one-batch', now: ctx.clock.now() })).toBe('retry');
+    expect(await deliverDue({ deps, now: ctx.clock.now() })).toMatchObject({ sent: 1, failed: 1 });
+    expect(mailer.calls.map((call) => call.emails.map((email) => email.to))).toEqual([
+      ['reader@example.org'],
+    ]);
+    // Nothing is left to come back with a later lease.
+    ctx.clock.advance(DAY);
+    expect(await deliverDue({ deps, now: ctx.clock.now() })).toMatchObject({ sent: 0, failed: 0 });
+    const rows = await ctx.database.db.select().from(messages);
+    expect(rows.map((row) => [row.status, row.payload]).sort()).toEqual([
+      ['failed', null],
+      ['sent', null],
+    ]);
   });
 
   it('sends a batch under its key, then drops the payload and records the provider ids', async () => {

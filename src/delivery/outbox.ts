@@ -31,8 +31,12 @@ export type QueuedEmail = UnsentEmail & {
   alertId?: string;
 };
 
+/** Stands in for a queued email whose payload could not be decrypted or parsed. */
+const UNREADABLE = Symbol('unreadable');
+
 /** The email as the provider gets it. Rendering the same props gives the same email each time. */
-async function renderUnsent(email: UnsentEmail): Promise<OutgoingEmail> {
+async function renderUnsent(email: UnsentEmail | typeof UNREADABLE): Promise<OutgoingEmail> {
+  if (email === UNREADABLE) throw new Error('the queued email could not be read');
   if (!('props' in email)) return email;
   const { props, ...message } = email;
   return { ...message, ...(await renderNamed(email.template, props as never)) };
@@ -195,11 +199,16 @@ export async function deliverBatch({
   const { key, rows: claimed } = claim;
   if (claimed.length === 0) return 'skipped';
 
+  // A payload that cannot be read (encrypted under a key since taken out of the keyring) is
+  // refused as an unrenderable email is, below: were it thrown, the batch would stay leased with
+  // no attempt counted and come back with every lease, never sent and never given up.
   const emails = await Promise.all(
-    claimed.map(async (row): Promise<UnsentEmail> => {
-      if (!row.payload) throw new Error('a queued message has no payload');
-      return JSON.parse(await deps.keyring.decrypt(row.payload));
-    }),
+    claimed.map((row) =>
+      deps.keyring
+        .decrypt(row.payload ?? '')
+        .then((json): UnsentEmail => JSON.parse(json))
+        .catch((): typeof UNREADABLE => UNREADABLE),
+    ),
   );
   return sendClaimed({ deps, batchKey: key, claimed, emails, now, maxAttempts });
 }
@@ -232,15 +241,15 @@ async function sendClaimed({
   deps: DeliveryDeps;
   batchKey: string;
   claimed: ClaimedMessage[];
-  emails: UnsentEmail[];
+  emails: (UnsentEmail | typeof UNREADABLE)[];
   now: Date;
   maxAttempts: number | undefined;
 }): Promise<DeliveryOutcome> {
   const ids = claimed.map((row) => row.id);
   const attempts = (claimed[0]?.attempts ?? 0) + 1;
-  // An email that cannot be rendered (a template changed under its queued props) is refused as
-  // the provider refuses a bad address: the others of its batch go on their own, and it fails
-  // at once instead of coming back with every lease.
+  // An email that cannot be read or rendered (a template changed under its queued props) is
+  // refused as the provider refuses a bad address: the others of its batch go on their own, and
+  // it fails at once instead of coming back with every lease.
   const rendered = await Promise.all(emails.map(renderUnsent)).catch(() => undefined);
   const result: SendResult = rendered
     ? await deps.mailer
@@ -250,7 +259,7 @@ async function sendClaimed({
           retryable: true,
           reason: error instanceof Error ? error.name : 'transport error',
         }))
-    : { ok: false, retryable: false, reason: 'the email could not be rendered' };
+    : { ok: false, retryable: false, reason: 'the email could not be read or rendered' };
 
   if (result.ok) {
     // One statement for the whole batch, each message with its provider id, and its count: the
