@@ -41,11 +41,13 @@ export async function receivePostings({
     const fresh = new Set(stored.filter((row) => row.inserted).map((row) => row.id));
     const live = new Set(stored.filter((row) => !row.withdrawn).map((row) => row.id));
     const batch = analyseBatch(latest.filter((posting) => live.has(posting.id)));
+    const { recorded } = await matchPostings({ db: tx, batch, now });
+    // Last, as the counters below: calls share the rows of common terms, and a row updated here
+    // stays locked until the commit, so a concurrent call would wait for this one's matching.
     await sampleTermStats(
       tx,
       batch.postings.filter((posting) => fresh.has(posting.id)),
     );
-    const { recorded } = await matchPostings({ db: tx, batch, now });
 
     const receipt: PostingsReceipt = {
       received: input.postings.length,
