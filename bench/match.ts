@@ -15,6 +15,7 @@ import { type Db, withTransaction } from '../src/db/database';
 import { migratePglite, openPglite } from '../src/db/pglite';
 import { migratePostgres, openPostgres } from '../src/db/postgres';
 import { migrationsFolder } from '../src/entry/database';
+import { anchorTermsOf } from '../src/matching/anchor-terms';
 import { compileCriteria } from '../src/matching/compile';
 import { type FoundMatch, matchPostings } from '../src/matching/matcher';
 import { oracleMatches } from '../src/matching/oracle';
@@ -151,6 +152,7 @@ for (let offset = 0; offset < postings.length; offset += batchSize) {
     matchPostings({
       db: tx,
       batch: analyseBatch(postings.slice(offset, offset + batchSize)),
+      anchorTerms: anchorTermsOf(db),
       now: NOW,
     }),
   );

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { criteriaSchema } from '../src/alerts/criteria';
+import { anchorTermsOf } from '../src/matching/anchor-terms';
 import { findMatches } from '../src/matching/matcher';
 import { oracleMatches } from '../src/matching/oracle';
 import { analyseBatch, analysePosting, type MatchablePosting } from '../src/matching/posting';
@@ -159,7 +160,11 @@ describe('the indexed matcher', () => {
           await insertActiveAlert(ctx.database.db, alert.criteria, confirmedAt);
         }
         // The matcher analyses the postings as a batch, the oracle each on its own.
-        const indexed = await findMatches(ctx.database.db, analyseBatch(postings));
+        const indexed = await findMatches(
+          ctx.database.db,
+          analyseBatch(postings),
+          anchorTermsOf(ctx.database.db),
+        );
         const oracle = await oracleMatches(ctx.database.db, postings.map(analysePosting));
         expect(pairs(indexed.found)).toEqual(pairs(oracle));
         matched += oracle.length;

@@ -6,6 +6,7 @@ import {
   index,
   integer,
   jsonb,
+  pgSequence,
   pgTable,
   primaryKey,
   text,
@@ -114,6 +115,39 @@ export const alertAnchors = pgTable(
     index('alert_anchors_alert_id_idx').on(table.alertId),
   ],
 );
+
+/**
+ * Every term an alert has been anchored on, with the version of the set that added it. The matcher
+ * keeps the set in memory (src/matching/anchor-terms.ts) and asks `alert_anchors` only about the
+ * terms of a batch that are in it: of a thousand postings' 40,000 terms, most are compound-head
+ * endings no alert searches for. Written by a trigger on `alert_anchors` (migration 0006), in the
+ * transaction that writes the anchors; a term stays when its last anchor goes.
+ */
+export const anchorTerms = pgTable(
+  'anchor_terms',
+  {
+    term: text('term').primaryKey(),
+    version: bigint('version', { mode: 'number' }).notNull(),
+  },
+  (table) => [index('anchor_terms_version_idx').on(table.version)],
+);
+
+/**
+ * The version of the set of anchor terms, one row: the trigger takes its lock before numbering the
+ * terms it adds, so versions become visible in the order they are numbered, and a reader that has
+ * seen version n has seen every term numbered n or less. Numbers come from a sequence, so that
+ * they never repeat, even after the tables are emptied.
+ */
+export const anchorTermsVersion = pgTable(
+  'anchor_terms_version',
+  {
+    id: integer('id').primaryKey(),
+    version: bigint('version', { mode: 'number' }).notNull(),
+  },
+  (table) => [check('anchor_terms_version_one_row', sql`${table.id} = 1`)],
+);
+
+export const anchorTermsVersionSeq = pgSequence('anchor_terms_version_seq');
 
 /**
  * Document frequencies of terms in a sample of the postings received, for choosing rare anchors.

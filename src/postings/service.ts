@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Tx, withTransaction } from '../db/database';
 import type { Deps } from '../deps';
+import { anchorTermsOf } from '../matching/anchor-terms';
 import { matchPostings } from '../matching/matcher';
 import { analyseBatch } from '../matching/posting';
 import { sampleTermStats } from '../matching/term-stats';
@@ -41,7 +42,12 @@ export async function receivePostings({
     const fresh = new Set(stored.filter((row) => row.inserted).map((row) => row.id));
     const live = new Set(stored.filter((row) => !row.withdrawn).map((row) => row.id));
     const batch = analyseBatch(latest.filter((posting) => live.has(posting.id)));
-    const { recorded } = await matchPostings({ db: tx, batch, now });
+    const { recorded } = await matchPostings({
+      db: tx,
+      batch,
+      anchorTerms: anchorTermsOf(deps.db),
+      now,
+    });
     // Last, as the counters below: calls share the rows of common terms, and a row updated here
     // stays locked until the commit, so a concurrent call would wait for this one's matching.
     await sampleTermStats(

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { queryRows, withTransaction } from '../../src/db/database';
 import { alerts } from '../../src/db/schema';
+import { anchorTermsOf } from '../../src/matching/anchor-terms';
 import { matchPostings } from '../../src/matching/matcher';
 import { analyseBatch } from '../../src/matching/posting';
 import { setupTestContext } from '../helpers/context';
@@ -44,7 +45,12 @@ describe('an alert deleted while a batch is matched to it', () => {
       matched = resolve;
     });
     const batch = withTransaction(db, async (tx) => {
-      const outcome = await matchPostings({ db: tx, batch: analyseBatch([posting]), now });
+      const outcome = await matchPostings({
+        db: tx,
+        batch: analyseBatch([posting]),
+        anchorTerms: anchorTermsOf(db),
+        now,
+      });
       matched();
       await released;
       return outcome;

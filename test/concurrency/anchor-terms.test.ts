@@ -1,0 +1,66 @@
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { type Db, queryRows, withTransaction } from '../../src/db/database';
+import { setupTestContext } from '../helpers/context';
+import { insertActiveAlert } from '../helpers/postings';
+
+/**
+ * Two transactions adding anchor terms at once (the trigger of migration 0006). One that adds a
+ * term new to the set takes the set's lock before writing the term, and holds it to its commit;
+ * a transaction that wrote a term first and then waited for the lock could hold that term
+ * against the lock's holder, and the two would deadlock. Postgres only: PGlite has one
+ * connection, on which two transactions never overlap.
+ */
+const ctx = setupTestContext();
+
+describe('anchor terms added by two transactions at once', () => {
+  it('waits for the set to be free, without a deadlock, and keeps each term once', async () => {
+    const db = ctx.database.db;
+    const now = ctx.clock.now();
+    let firstHolds = () => {};
+    const holding = new Promise<void>((resolve) => {
+      firstHolds = resolve;
+    });
+    let secondWaits = () => {};
+    const waiting = new Promise<void>((resolve) => {
+      secondWaits = resolve;
+    });
+    const first = withTransaction(db, async (tx) => {
+      await insertActiveAlert(tx as unknown as Db, { keywords: 'sähköasentaja' }, now);
+      firstHolds();
+      await waiting;
+      // The term the second transaction is about to add: had it written it already, this would
+      // wait for it while it waits for the lock held here.
+      await insertActiveAlert(tx as unknown as Db, { keywords: 'putkiasentaja' }, now);
+    });
+    await holding;
+    let secondDone: number | undefined;
+    const second = withTransaction(db, (tx) =>
+      insertActiveAlert(tx as unknown as Db, { keywords: 'putkiasentaja' }, now),
+    ).then(() => {
+      secondDone = performance.now();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(secondDone).toBeUndefined();
+    const committedAt = performance.now();
+    secondWaits();
+    await first;
+    await second;
+    expect(secondDone).toBeGreaterThanOrEqual(committedAt);
+
+    // The second found the term added and numbered nothing; each term is in the set once.
+    const rows = await queryRows<{ term: string; version: string }>(
+      db,
+      sql`select term, version::text from anchor_terms`,
+    );
+    expect(new Set(rows.map((row) => row.term)).size).toBe(rows.length);
+    expect(rows.some((row) => row.term.endsWith('putkiasentaj'))).toBe(true);
+    const versions = await queryRows<{ version: string }>(
+      db,
+      sql`select version::text from anchor_terms_version`,
+    );
+    expect(versions.map((row) => row.version)).toEqual([
+      String(Math.max(...rows.map((row) => Number(row.version)))),
+    ]);
+  });
+});
