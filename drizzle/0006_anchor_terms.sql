@@ -19,15 +19,18 @@ INSERT INTO "anchor_terms" ("term", "version")
 	SELECT DISTINCT "term", (SELECT "version" FROM "anchor_terms_version") FROM "alert_anchors";
 --> statement-breakpoint
 -- Adds the terms of new anchors to the set, as its next version, in the transaction that writes
--- them, whatever path writes them. Most anchors are on terms already in the set: those write and
--- lock nothing. Otherwise the lock below is taken first and held until the commit, so that
--- versions are numbered and become visible in the same order: a reader that sees version n sees
--- every term of version n or less. Taken before the terms are written, it also keeps a writer
--- from holding it while waiting for a term another writer is adding.
+-- them, whatever path writes them. The terms already in the set are locked against removal
+-- (`remove_unanchored_terms`) until the commit; if none is new, that is all. Otherwise the set's
+-- lock is taken and held until the commit, so that versions are numbered and become visible in
+-- the same order: a reader that sees version n sees every term of version n or less. Taken
+-- before the terms are written, it also keeps a writer from holding it while waiting for a term
+-- another writer is adding.
 CREATE FUNCTION "add_anchor_terms"() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
 	v_version bigint;
 BEGIN
+	PERFORM FROM "anchor_terms" WHERE "term" IN (SELECT "term" FROM "new_anchors") FOR KEY SHARE;
+	-- A term removed while this waited for its lock is missing now, and added again below.
 	IF NOT EXISTS (SELECT FROM "new_anchors" n
 			WHERE NOT EXISTS (SELECT FROM "anchor_terms" t WHERE t."term" = n."term")) THEN
 		RETURN NULL;
@@ -50,3 +53,43 @@ $$;
 CREATE TRIGGER "alert_anchors_add_terms" AFTER INSERT ON "alert_anchors"
 	REFERENCING NEW TABLE AS "new_anchors"
 	FOR EACH STATEMENT EXECUTE FUNCTION "add_anchor_terms"();
+--> statement-breakpoint
+-- Removes from the set the terms of `p_terms` (all, when null) that no anchor is on any more: a
+-- term comes from an alert's criteria, and goes with the last alert anchored on it (SPEC.md §1).
+-- First the candidates are locked, skipping those a writer of anchors holds (see above); then,
+-- in a statement of its own, so in a snapshot taken after those locks, the ones still without
+-- an anchor are deleted. A writer that waits for such a lock finds its term gone and adds it
+-- again. Answers how many terms were removed.
+CREATE FUNCTION "remove_unanchored_terms"(p_terms text[]) RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+	v_locked text[];
+	v_removed integer;
+BEGIN
+	SELECT array_agg("term") INTO v_locked FROM (
+		SELECT t."term" FROM "anchor_terms" t
+		WHERE (p_terms IS NULL OR t."term" = ANY (p_terms))
+			AND NOT EXISTS (SELECT FROM "alert_anchors" a WHERE a."term" = t."term")
+		FOR UPDATE OF t SKIP LOCKED
+	) AS "candidates";
+	IF v_locked IS NULL THEN
+		RETURN 0;
+	END IF;
+	DELETE FROM "anchor_terms" t WHERE t."term" = ANY (v_locked)
+		AND NOT EXISTS (SELECT FROM "alert_anchors" a WHERE a."term" = t."term");
+	GET DIAGNOSTICS v_removed = ROW_COUNT;
+	RETURN v_removed;
+END;
+$$;
+--> statement-breakpoint
+CREATE FUNCTION "remove_terms_of_deleted_anchors"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM remove_unanchored_terms(array(SELECT DISTINCT "term" FROM "old_anchors"));
+	RETURN NULL;
+END;
+$$;
+--> statement-breakpoint
+-- Two transactions deleting the last two alerts on a term both still see the other's anchor:
+-- the retention job removes such terms later (src/retention/retention.ts).
+CREATE TRIGGER "alert_anchors_remove_terms" AFTER DELETE ON "alert_anchors"
+	REFERENCING OLD TABLE AS "old_anchors"
+	FOR EACH STATEMENT EXECUTE FUNCTION "remove_terms_of_deleted_anchors"();

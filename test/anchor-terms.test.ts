@@ -1,9 +1,11 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { queryRows, withTransaction } from '../src/db/database';
+import { alerts } from '../src/db/schema';
 import { anchorTermsOf } from '../src/matching/anchor-terms';
 import { findMatches } from '../src/matching/matcher';
 import { analyseBatch } from '../src/matching/posting';
+import { runRetention } from '../src/retention/retention';
 import { setupTestContext } from './helpers/context';
 import { insertActiveAlert } from './helpers/postings';
 
@@ -75,6 +77,33 @@ describe('the anchor terms', () => {
     const added = after.filter((row) => row.version === second).map((row) => row.term);
     expect(added.length).toBeGreaterThan(0);
     expect(added.every((term) => !before.some((row) => row.term === term))).toBe(true);
+  });
+
+  it('removes a term with the last alert anchored on it, and keeps one still anchored', async () => {
+    const db = ctx.database.db;
+    const now = ctx.clock.now();
+    const before = new Set((await versionRows()).map((row) => row.term));
+    const first = await insertActiveAlert(db, { keywords: 'savolainen' }, now);
+    const second = await insertActiveAlert(db, { keywords: 'savolainen' }, now);
+    const terms = (await versionRows()).map((row) => row.term).filter((term) => !before.has(term));
+    expect(terms.length).toBeGreaterThan(0);
+
+    await db.delete(alerts).where(eq(alerts.id, first));
+    expect((await versionRows()).map((row) => row.term)).toEqual(expect.arrayContaining(terms));
+    await db.delete(alerts).where(eq(alerts.id, second));
+    const left = (await versionRows()).map((row) => row.term);
+    expect(left.filter((term) => terms.includes(term))).toEqual([]);
+  });
+
+  it('leaves the retention job the terms no anchor is on', async () => {
+    const db = ctx.database.db;
+    await insertActiveAlert(db, { keywords: 'leipuri' }, ctx.clock.now());
+    const anchored = await versionRows();
+    // As two concurrent deletes of the last two alerts on a term leave it.
+    await db.execute(sql`insert into anchor_terms (term, version) values ('fi:orpo', 1)`);
+    const result = await runRetention({ deps: ctx.deps, now: ctx.clock.now() });
+    expect(result.anchorTerms).toBe(1);
+    expect(await versionRows()).toEqual(anchored);
   });
 
   it('keeps nothing of anchors whose transaction rolled back', async () => {

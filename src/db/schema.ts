@@ -120,8 +120,8 @@ export const alertAnchors = pgTable(
  * Every term an alert has been anchored on, with the version of the set that added it. The matcher
  * keeps the set in memory (src/matching/anchor-terms.ts) and asks `alert_anchors` only about the
  * terms of a batch that are in it: of a thousand postings' 40,000 terms, most are compound-head
- * endings no alert searches for. Written by a trigger on `alert_anchors` (migration 0006), in the
- * transaction that writes the anchors; a term stays when its last anchor goes.
+ * endings no alert searches for. Kept by triggers on `alert_anchors` (migration 0006), in the
+ * transaction that writes the anchors; a term goes with the last anchor on it.
  */
 export const anchorTerms = pgTable(
   'anchor_terms',

@@ -28,8 +28,9 @@ export function anchorTermsOf(db: object): AnchorTerms {
  * Adds the terms numbered since `anchorTerms.version`: the version and the terms are read in one
  * statement, so in one snapshot, and the trigger that writes them (migration 0006) makes a
  * version visible only with every term of it and of the versions before it. Every anchor
- * committed before this call is then on a term in the set. Terms only leave the table's set when
- * it is emptied, and a term no longer anchored costs a lookup that finds nothing.
+ * committed before this call is then on a term in the set. A term removed from the table (its
+ * last anchor deleted) stays here: it costs a lookup that finds nothing, and if it is anchored
+ * again it comes back with a new version.
  */
 export async function refreshAnchorTerms(
   db: Queryable,

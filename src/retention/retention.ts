@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, lte, notExists, or, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import { withTransaction } from '../db/database';
+import { queryRows, withTransaction } from '../db/database';
 import {
   addressBlocks,
   alerts,
@@ -90,7 +90,7 @@ async function purgePostings(db: Deps['db'], now: Date, batchSize: number): Prom
  * address, tokens, matches and messages; rate-limit records and not-me blocks when they lapse;
  * sent or failed messages (already without payload) after a week; postings past their deadline
  * once no digest waits for them (at the latest 60 days after they arrived); processed webhook ids
- * after 7 days.
+ * after 7 days; anchor terms no alert is anchored on any more.
  */
 export async function runRetention({
   deps,
@@ -144,5 +144,16 @@ export async function runRetention({
       batchSize,
       sql`${messages.status} <> 'queued'`,
     ),
+    // A term goes from the set of anchor terms with the last anchor on it, by trigger; this
+    // removes those two concurrent deletes each left to the other (migration 0006).
+    anchorTerms: await removeUnanchoredTerms(db),
   };
+}
+
+async function removeUnanchoredTerms(db: Deps['db']): Promise<number> {
+  const rows = await queryRows<{ removed: number }>(
+    db,
+    sql`select remove_unanchored_terms(null) as removed`,
+  );
+  return Number(rows[0]?.removed ?? 0);
 }

@@ -1,11 +1,15 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { type Db, queryRows, withTransaction } from '../../src/db/database';
+import { alerts } from '../../src/db/schema';
+import { anchorTermsOf } from '../../src/matching/anchor-terms';
+import { findMatches } from '../../src/matching/matcher';
+import { analyseBatch } from '../../src/matching/posting';
 import { setupTestContext } from '../helpers/context';
 import { insertActiveAlert } from '../helpers/postings';
 
 /**
- * Two transactions adding anchor terms at once (the trigger of migration 0006). One that adds a
+ * Transactions adding and removing anchor terms at once (the triggers of migration 0006). One that adds a
  * term new to the set takes the set's lock before writing the term, and holds it to its commit;
  * a transaction that wrote a term first and then waited for the lock could hold that term
  * against the lock's holder, and the two would deadlock. Postgres only: PGlite has one
@@ -63,4 +67,72 @@ describe('anchor terms added by two transactions at once', () => {
       String(Math.max(...rows.map((row) => Number(row.version)))),
     ]);
   });
+
+  it('keeps a term that a transaction anchors on while the last alert on it is deleted', async () => {
+    const db = ctx.database.db;
+    const now = ctx.clock.now();
+    const old = await insertActiveAlert(db, { keywords: 'palomies' }, now);
+    let anchored = () => {};
+    const anchoring = new Promise<void>((resolve) => {
+      anchored = resolve;
+    });
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let added = '';
+    const adder = withTransaction(db, async (tx) => {
+      added = await insertActiveAlert(tx as unknown as Db, { keywords: 'palomies' }, now);
+      anchored();
+      await released;
+    });
+    await anchoring;
+    // The delete does not see the adder's anchor, but the term is locked by it: left alone.
+    await db.delete(alerts).where(eq(alerts.id, old));
+    release();
+    await adder;
+    await expectFound(added);
+  });
+
+  it('adds a term again that was removed while a transaction waited to anchor on it', async () => {
+    const db = ctx.database.db;
+    const now = ctx.clock.now();
+    const old = await insertActiveAlert(db, { keywords: 'palomies' }, now);
+    let deleted = () => {};
+    const deleting = new Promise<void>((resolve) => {
+      deleted = resolve;
+    });
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const remover = withTransaction(db, async (tx) => {
+      await tx.delete(alerts).where(eq(alerts.id, old));
+      deleted();
+      await released;
+    });
+    await deleting;
+    let added: string | undefined;
+    const adder = insertActiveAlert(db, { keywords: 'palomies' }, now).then((id) => {
+      added = id;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(added).toBeUndefined();
+    release();
+    await remover;
+    await adder;
+    await expectFound(added ?? '');
+  });
 });
+
+/** The alert is found by a batch matched now, through the set of anchor terms. */
+async function expectFound(alertId: string) {
+  const db = ctx.database.db;
+  const later = new Date(ctx.clock.now().getTime() + 3_600_000);
+  const outcome = await findMatches(
+    db,
+    analyseBatch([{ id: 'palo-1', title: 'Palomies, Helsinki', publishedAt: later }]),
+    anchorTermsOf(db),
+  );
+  expect(outcome.found.map((match) => match.alertId)).toEqual([alertId]);
+}
