@@ -7,6 +7,7 @@ import { findMatches } from '../../src/matching/matcher';
 import { analyseBatch } from '../../src/matching/posting';
 import { setupTestContext } from '../helpers/context';
 import { insertActiveAlert } from '../helpers/postings';
+import { signal } from '../helpers/signal';
 
 /**
  * Transactions adding and removing anchor terms at once (the triggers of migration 0006). One that adds a
@@ -21,14 +22,8 @@ describe('anchor terms added by two transactions at once', () => {
   it('waits for the set to be free, without a deadlock, and keeps each term once', async () => {
     const db = ctx.database.db;
     const now = ctx.clock.now();
-    let firstHolds = () => {};
-    const holding = new Promise<void>((resolve) => {
-      firstHolds = resolve;
-    });
-    let secondWaits = () => {};
-    const waiting = new Promise<void>((resolve) => {
-      secondWaits = resolve;
-    });
+    const { fire: firstHolds, fired: holding } = signal();
+    const { fire: secondWaits, fired: waiting } = signal();
     const first = withTransaction(db, async (tx) => {
       await insertActiveAlert(tx as unknown as Db, { keywords: 'sähköasentaja' }, now);
       firstHolds();
@@ -72,14 +67,8 @@ describe('anchor terms added by two transactions at once', () => {
     const db = ctx.database.db;
     const now = ctx.clock.now();
     const old = await insertActiveAlert(db, { keywords: 'palomies' }, now);
-    let anchored = () => {};
-    const anchoring = new Promise<void>((resolve) => {
-      anchored = resolve;
-    });
-    let release = () => {};
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const { fire: anchored, fired: anchoring } = signal();
+    const { fire: release, fired: released } = signal();
     let added = '';
     const adder = withTransaction(db, async (tx) => {
       added = await insertActiveAlert(tx as unknown as Db, { keywords: 'palomies' }, now);
@@ -98,14 +87,8 @@ describe('anchor terms added by two transactions at once', () => {
     const db = ctx.database.db;
     const now = ctx.clock.now();
     const old = await insertActiveAlert(db, { keywords: 'palomies' }, now);
-    let deleted = () => {};
-    const deleting = new Promise<void>((resolve) => {
-      deleted = resolve;
-    });
-    let release = () => {};
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const { fire: deleted, fired: deleting } = signal();
+    const { fire: release, fired: released } = signal();
     const remover = withTransaction(db, async (tx) => {
       await tx.delete(alerts).where(eq(alerts.id, old));
       deleted();

@@ -7,6 +7,7 @@ import { matchPostings } from '../../src/matching/matcher';
 import { analyseBatch } from '../../src/matching/posting';
 import { setupTestContext } from '../helpers/context';
 import { insertActiveAlert } from '../helpers/postings';
+import { signal } from '../helpers/signal';
 
 /**
  * Deleting an alert while a batch of postings is being matched to it. `matches` has no foreign
@@ -36,14 +37,8 @@ describe('an alert deleted while a batch is matched to it', () => {
         ${posting.publishedAt.toISOString()}::timestamptz, '{}', '{}', '{}',
         ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz)`);
 
-    let release = () => {};
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let matched = () => {};
-    const matchedInBatch = new Promise<void>((resolve) => {
-      matched = resolve;
-    });
+    const { fire: release, fired: released } = signal();
+    const { fire: matched, fired: matchedInBatch } = signal();
     const batch = withTransaction(db, async (tx) => {
       const outcome = await matchPostings({
         db: tx,
