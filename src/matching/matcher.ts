@@ -53,6 +53,7 @@ export async function findMatches(
   if (batch.terms.size === 0) return { found: [], candidates: 0 };
   const anchored = await refreshAnchorTerms(db, anchorTerms);
   const terms = [...batch.terms.keys()].filter((term) => anchored.has(term));
+  if (terms.length === 0) return { found: [], candidates: 0 };
   const candidates = await findCandidates(db, batch, terms);
   if (candidates.alerts.size === 0) return { found: [], candidates: 0 };
   return verifyCandidates(db, batch.postings, candidates, onFound);
