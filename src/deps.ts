@@ -2,6 +2,7 @@ import type { Config } from './config';
 import type { Keyring } from './crypto/keyring';
 import type { Db } from './db/database';
 import type { Log } from './log';
+import type { AnchorTerms } from './matching/anchor-terms';
 
 export interface Clock {
   now(): Date;
@@ -78,4 +79,9 @@ export interface Deps {
    * tables, answering how many; the retention job calls it after each run
    */
   vacuum?: () => Promise<number>;
+  /**
+   * the matcher's set of anchor terms of `db` (src/matching/anchor-terms.ts), where `db` is made
+   * anew for each request (Workers) and the set must outlive it; elsewhere it is kept per `db`
+   */
+  anchorTerms?: AnchorTerms;
 }

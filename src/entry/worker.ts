@@ -9,6 +9,7 @@ import { createResendMailer } from '../delivery/resend';
 import { type Deps, systemClock } from '../deps';
 import { jobs, runJob } from '../jobs';
 import { createJsonLog } from '../log';
+import { type AnchorTerms, newAnchorTerms } from '../matching/anchor-terms';
 
 /**
  * The service on Cloudflare Workers, with the code it runs on Node. Postgres comes through a
@@ -26,8 +27,12 @@ interface ExecutionContext {
   props: unknown;
 }
 
-/** Parsed once per isolate: configuration and imported keys do not change between requests. */
-let shared: Promise<{ config: Config; keyring: Keyring }> | undefined;
+/**
+ * Parsed once per isolate: configuration and imported keys do not change between requests. The
+ * matcher's set of anchor terms is kept here too: the database client is made per request, and
+ * reading the whole set again for each webhook call would cost half a second at a million alerts.
+ */
+let shared: Promise<{ config: Config; keyring: Keyring; anchorTerms: AnchorTerms }> | undefined;
 
 function sharedState(env: Env) {
   shared ??= (async () => {
@@ -48,7 +53,7 @@ function sharedState(env: Env) {
       encryptionKeys: config.EMAIL_ENCRYPTION_KEY,
       hashKeys: config.EMAIL_HASH_KEY,
     });
-    return { config, keyring };
+    return { config, keyring, anchorTerms: newAnchorTerms() };
   })().catch((error: unknown) => {
     // A failure (a missing secret) is not kept: the next request tries again.
     shared = undefined;
@@ -63,7 +68,7 @@ function sharedState(env: Env) {
  * the answer has gone out.
  */
 async function requestDeps(env: Env): Promise<{ deps: Deps; close(): Promise<void> }> {
-  const { config, keyring } = await sharedState(env);
+  const { config, keyring, anchorTerms } = await sharedState(env);
   if (!config.DATABASE_URL) throw new Error('bind HYPERDRIVE or set DATABASE_URL');
   if (!config.RESEND_API_KEY) throw new Error('RESEND_API_KEY is required on Workers');
   const client = postgres(config.DATABASE_URL, { max: 5, fetch_types: false, onnotice: () => {} });
@@ -76,7 +81,7 @@ async function requestDeps(env: Env): Promise<{ deps: Deps; close(): Promise<voi
     log,
   });
   return {
-    deps: { db, config, keyring, log, clock: systemClock, mailer },
+    deps: { db, config, keyring, log, clock: systemClock, mailer, anchorTerms },
     close: () => client.end({ timeout: 5 }),
   };
 }

@@ -12,13 +12,16 @@ export interface AnchorTerms {
   readonly terms: Set<string>;
 }
 
+/** An empty set, brought up to date by the first `refreshAnchorTerms`. */
+export const newAnchorTerms = (): AnchorTerms => ({ version: 0, terms: new Set() });
+
 const known = new WeakMap<object, AnchorTerms>();
 
 /** The anchor terms this process knows of `db` (the database, not a transaction on it). */
 export function anchorTermsOf(db: object): AnchorTerms {
   let terms = known.get(db);
   if (!terms) {
-    terms = { version: 0, terms: new Set() };
+    terms = newAnchorTerms();
     known.set(db, terms);
   }
   return terms;

@@ -9,7 +9,7 @@ import { bumpCounter } from '../operations/metrics';
 import { addDays } from '../time';
 import type { Posting, PostingsReceipt, WithdrawalsReceipt } from './schemas';
 
-type ServiceDeps = Pick<Deps, 'db' | 'config'>;
+type ServiceDeps = Pick<Deps, 'db' | 'config' | 'anchorTerms'>;
 
 /** How long a processed `webhook-id` is remembered (SPEC.md §2). */
 export const DELIVERY_RETENTION_DAYS = 7;
@@ -45,7 +45,7 @@ export async function receivePostings({
     const { recorded } = await matchPostings({
       db: tx,
       batch,
-      anchorTerms: anchorTermsOf(deps.db),
+      anchorTerms: deps.anchorTerms ?? anchorTermsOf(deps.db),
       now,
     });
     // Last, as the counters below: calls share the rows of common terms, and a row updated here
