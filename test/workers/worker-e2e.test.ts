@@ -1,13 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alerts } from '../../src/db/schema';
 import { createTestContext, type TestContext, testKeys } from '../helpers/context';
 import { type FakeResend, startFakeResend } from '../helpers/fake-resend';
 import { answers, freePort } from '../helpers/net';
 import { jobPosting, WEBHOOK_SECRET } from '../helpers/postings';
+import { deliverSigned } from '../helpers/webhook-client';
 
 /**
  * The Worker, in workerd through `wrangler dev` (offline), against this run's Postgres and the
@@ -112,7 +112,9 @@ describe('the Worker on workerd', () => {
       description: 'Etsimme kokkia Helsingin keskustaan.',
       publishedAt: new Date(Date.now() + 60_000).toISOString(),
     });
-    expect(await sendPostings([posting])).toMatchObject({ received: 1, new: 1, matched: 1 });
+    expect(
+      (await deliverSigned(`${base}/v1/postings`, 'msg_worker_1', { postings: [posting] })).json,
+    ).toMatchObject({ received: 1, new: 1, matched: 1 });
 
     const scheduled = await fetch(`${base}/__scheduled?cron=${encodeURIComponent('*/5 * * * *')}`);
     expect(scheduled.status).toBe(200);
@@ -142,7 +144,9 @@ describe('the Worker on workerd', () => {
       title: 'Tarjoilija, kahvila',
       publishedAt: new Date(Date.now() + 60_000).toISOString(),
     });
-    expect(await sendPostings([later])).toMatchObject({ received: 1, new: 1, matched: 1 });
+    expect(
+      (await deliverSigned(`${base}/v1/postings`, 'msg_worker_2', { postings: [later] })).json,
+    ).toMatchObject({ received: 1, new: 1, matched: 1 });
   }, 90_000);
 });
 
@@ -173,22 +177,4 @@ async function subscribeAndConfirm(address: string, label: string, criteria: obj
   });
   expect(await confirmed.json()).toMatchObject({ status: 'active' });
   return confirmation;
-}
-
-/** Sends postings to the Worker's match webhook, signed; answers the receipt. */
-async function sendPostings(postings: object[]) {
-  const payload = JSON.stringify({ postings });
-  const id = `msg_worker_${Date.now()}_${Math.random().toString(36).slice(2)}`;
-  const timestamp = new Date();
-  const received = await fetch(`${base}/v1/postings`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'webhook-id': id,
-      'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-      'webhook-signature': new Webhook(WEBHOOK_SECRET).sign(id, timestamp, payload),
-    },
-    body: payload,
-  });
-  return received.json();
 }
