@@ -1,0 +1,104 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { pacedLoad } from '../../bench/paced';
+
+/** The steady-rate load generator of `bench:http`, against a server that answers as told. */
+let server: Server | undefined;
+
+async function serve(answer: (n: number, send: (status: number) => void) => void) {
+  let received = 0;
+  const sentAt: number[] = [];
+  server = createServer((request, response) => {
+    const n = received++;
+    request.resume();
+    request.on('end', () =>
+      answer(n, (status) => {
+        sentAt.push(performance.now());
+        response.statusCode = status;
+        // Every third answer is chunked, in two chunks; the others have a Content-Length.
+        if (n % 3 === 0) {
+          response.write('{"part":');
+          response.end('1}');
+        } else response.end('{"ok":true}');
+      }),
+    );
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, received: () => received, sentAt };
+}
+
+afterEach(async () => {
+  server?.closeAllConnections();
+  server?.close();
+  server = undefined;
+});
+
+const request = () => ({ method: 'POST', path: '/x', headers: {}, body: '{"a":"ä"}' });
+
+describe('pacedLoad', () => {
+  it('sends the rate asked for, evenly, and reads plain and chunked answers', async () => {
+    const target = await serve((n, send) => send(n % 10 === 9 ? 503 : 202));
+    const figures = await pacedLoad({
+      url: target.url,
+      connections: 5,
+      rate: 200,
+      seconds: 1,
+      request,
+    });
+    expect(figures.requests).toBe(200);
+    expect(target.received()).toBe(200);
+    expect(figures.non2xx).toBe(20);
+    expect(figures.errors).toBe(0);
+    expect(figures.p99).toBeLessThan(50);
+    // Spread over the second, not sent in a burst: no 50 ms of it saw more than a fifth.
+    const started = target.sentAt[0] ?? 0;
+    const perSlice = new Map<number, number>();
+    for (const at of target.sentAt) {
+      const slice = Math.floor((at - started) / 50);
+      perSlice.set(slice, (perSlice.get(slice) ?? 0) + 1);
+    }
+    expect(Math.max(...perSlice.values())).toBeLessThanOrEqual(40);
+  });
+
+  it('counts a stall against every request it held back, from when each was due', async () => {
+    // The 11th answer takes 400 ms: its connection's next requests, due every 10 ms meanwhile,
+    // go late, and each is charged from when it was due.
+    const target = await serve((n, send) => {
+      if (n === 10) setTimeout(() => send(202), 400);
+      else send(202);
+    });
+    const figures = await pacedLoad({
+      url: target.url,
+      connections: 2,
+      rate: 200,
+      seconds: 1,
+      request,
+    });
+    expect(figures.requests).toBe(200);
+    expect(figures.max).toBeGreaterThanOrEqual(400);
+    // The stalled request and the forty due behind it on its connection are all late: a fifth
+    // of the sample, so p99 shows the stall too (from when they went, all but one took ~0 ms).
+    expect(figures.p99).toBeGreaterThanOrEqual(300);
+    expect(figures.p50).toBeLessThan(100);
+  });
+
+  it('counts requests lost with their connection as errors', async () => {
+    const target = await serve((n, send) => {
+      if (n === 3) server?.closeAllConnections();
+      else send(202);
+    });
+    const figures = await pacedLoad({
+      url: target.url,
+      connections: 1,
+      rate: 20,
+      seconds: 0.5,
+      request,
+    });
+    expect(figures.errors).toBe(1);
+    expect(figures.requests).toBe(9);
+  });
+});
