@@ -6,7 +6,7 @@
 import { createInterface } from 'node:readline';
 import { startFakeResend } from '../test/helpers/fake-resend';
 
-const fake = await startFakeResend();
+const fake = await startFakeResend({ keepContent: false });
 process.stdout.write(`${JSON.stringify({ url: fake.url, apiKey: fake.apiKey })}\n`);
 for await (const line of createInterface({ input: process.stdin })) {
   if (line.trim() === 'report') {
