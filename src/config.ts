@@ -99,6 +99,12 @@ export const configSchema = z
      */
     DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
     CONFIRMATION_EMAILS_PER_HOUR: z.coerce.number().int().min(1).default(2000),
+    /**
+     * Under load (subscriptions less than this apart), how long a batch of confirmation emails
+     * stays open for more before it goes to the provider; 0 sends each as soon as the writes
+     * under way end (delivery/gather.ts).
+     */
+    CONFIRMATION_BATCH_WINDOW_MS: z.coerce.number().int().min(0).max(1000).default(10),
     TRUST_PROXY: flag.default(false),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),

@@ -4,7 +4,7 @@ import { queryRows, rowRecord } from '../src/db/database';
 import { alertAnchors, alerts, messages } from '../src/db/schema';
 import { deliverDue, enqueueEmails } from '../src/delivery/outbox';
 import { subscribe, subscribeAndConfirm } from './helpers/alerts';
-import { setupTestContext } from './helpers/context';
+import { createTestContext, setupTestContext } from './helpers/context';
 
 /**
  * A subscription is one statement (`subscribe_alert`, drizzle/0004), and the confirmations of
@@ -33,6 +33,34 @@ describe('subscriptions written at the same time', () => {
     for (const batch of ctx.mailer.batches) {
       const keyed = rows.filter((row) => row.batchKey === batch.idempotencyKey);
       expect(keyed).toHaveLength(batch.emails.length);
+    }
+  });
+
+  it('under load, share a call though they arrive one by one; a lone one goes at once', async () => {
+    const windowMs = 1000;
+    const loaded = await createTestContext({
+      env: { CONFIRMATION_BATCH_WINDOW_MS: String(windowMs) },
+    });
+    try {
+      // Alone: its batch closes when its write ends, and goes without waiting for the window.
+      const started = performance.now();
+      expect((await subscribe(loaded, { email: 'yksin@example.org' })).status).toBe(202);
+      expect(performance.now() - started).toBeLessThan(windowMs);
+      expect(loaded.mailer.batches.map((batch) => batch.emails.length)).toEqual([1]);
+
+      // Right after it (within the window): the batch is held open, and a request that arrives
+      // once the first one's write has ended still joins it.
+      const first = subscribe(loaded, { email: 'eka@example.org' });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const second = subscribe(loaded, { email: 'toka@example.org' });
+      expect((await Promise.all([first, second])).map((response) => response.status)).toEqual([
+        202, 202,
+      ]);
+      expect(loaded.mailer.batches.map((batch) => batch.emails.length)).toEqual([1, 2]);
+      const rows = await loaded.database.db.select().from(messages);
+      expect(rows.every((row) => row.status === 'sent')).toBe(true);
+    } finally {
+      await loaded.close();
     }
   });
 
