@@ -79,7 +79,7 @@ describe('pacedLoad', () => {
       request,
     });
     expect(figures.requests).toBe(200);
-    expect(figures.max).toBeGreaterThanOrEqual(400);
+    expect(figures.max).toBeGreaterThanOrEqual(390);
     // The stalled request and the forty due behind it on its connection are all late: a fifth
     // of the sample, so p99 shows the stall too (from when they went, all but one took ~0 ms).
     expect(figures.p99).toBeGreaterThanOrEqual(300);
