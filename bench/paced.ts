@@ -36,6 +36,12 @@ export interface PacedFigures {
   /** connection failures, and requests still unanswered `timeoutMs` after the run */
   errors: number;
   non2xx: number;
+  /**
+   * requests due during the run that were never sent: a connection still waiting for an
+   * answer when the run ends sends nothing more, so a service slower than the rate ends the
+   * run on time, with the shortfall here
+   */
+  notSent: number;
 }
 
 export async function pacedLoad({
@@ -60,6 +66,7 @@ export async function pacedLoad({
   const latencies: number[] = [];
   let errors = 0;
   let non2xx = 0;
+  let notSent = 0;
 
   const runConnection = (index: number) =>
     new Promise<void>((resolve) => {
@@ -120,6 +127,10 @@ export async function pacedLoad({
 
       function schedule() {
         if (due >= endsAt) return finish(0);
+        if (performance.now() >= endsAt) {
+          notSent += Math.ceil((endsAt - due) / intervalMs);
+          return finish(0);
+        }
         const wait = due - performance.now();
         if (wait <= 0) send();
         else setTimeout(send, wait);
@@ -141,6 +152,7 @@ export async function pacedLoad({
     requests: latencies.length,
     errors,
     non2xx,
+    notSent,
   };
 }
 

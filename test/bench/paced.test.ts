@@ -86,6 +86,26 @@ describe('pacedLoad', () => {
     expect(figures.p50).toBeLessThan(100);
   });
 
+  it('ends on time when the service is slower than the rate, counting what it never sent', async () => {
+    const target = await serve((_, send) => {
+      setTimeout(() => send(202), 100);
+    });
+    const started = performance.now();
+    const figures = await pacedLoad({
+      url: target.url,
+      connections: 1,
+      rate: 100,
+      seconds: 0.5,
+      request,
+    });
+    // 50 requests were due, one every 10 ms; at 100 ms an answer, 5 or 6 went.
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(figures.requests).toBeGreaterThanOrEqual(4);
+    expect(figures.requests).toBeLessThanOrEqual(6);
+    expect(figures.requests + figures.notSent).toBe(50);
+    expect(figures.errors).toBe(0);
+  });
+
   it('counts requests lost with their connection as errors', async () => {
     const target = await serve((n, send) => {
       if (n === 3) server?.closeAllConnections();
