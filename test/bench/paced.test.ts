@@ -39,16 +39,14 @@ afterEach(async () => {
 
 const request = () => ({ method: 'POST', path: '/x', headers: {}, body: '{"a":"ä"}' });
 
+/** `rate` requests a second over `connections` for `seconds` against the server. */
+const load = (target: { url: string }, connections: number, rate: number, seconds: number) =>
+  pacedLoad({ url: target.url, connections, rate, seconds, request });
+
 describe('pacedLoad', () => {
   it('sends the rate asked for, evenly, and reads plain and chunked answers', async () => {
     const target = await serve((n, send) => send(n % 10 === 9 ? 503 : 202));
-    const figures = await pacedLoad({
-      url: target.url,
-      connections: 5,
-      rate: 200,
-      seconds: 1,
-      request,
-    });
+    const figures = await load(target, 5, 200, 1);
     expect(figures.requests).toBe(200);
     expect(target.received()).toBe(200);
     expect(figures.non2xx).toBe(20);
@@ -71,13 +69,7 @@ describe('pacedLoad', () => {
       if (n === 10) setTimeout(() => send(202), 400);
       else send(202);
     });
-    const figures = await pacedLoad({
-      url: target.url,
-      connections: 2,
-      rate: 200,
-      seconds: 1,
-      request,
-    });
+    const figures = await load(target, 2, 200, 1);
     expect(figures.requests).toBe(200);
     expect(figures.max).toBeGreaterThanOrEqual(390);
     // The stalled request and the forty due behind it on its connection are all late: a fifth
@@ -91,13 +83,7 @@ describe('pacedLoad', () => {
       setTimeout(() => send(202), 100);
     });
     const started = performance.now();
-    const figures = await pacedLoad({
-      url: target.url,
-      connections: 1,
-      rate: 100,
-      seconds: 0.5,
-      request,
-    });
+    const figures = await load(target, 1, 100, 0.5);
     // 50 requests were due, one every 10 ms; at 100 ms an answer, 5 or 6 went.
     expect(performance.now() - started).toBeLessThan(1000);
     expect(figures.requests).toBeGreaterThanOrEqual(4);
@@ -111,13 +97,7 @@ describe('pacedLoad', () => {
       if (n === 3) server?.closeAllConnections();
       else send(202);
     });
-    const figures = await pacedLoad({
-      url: target.url,
-      connections: 1,
-      rate: 20,
-      seconds: 0.5,
-      request,
-    });
+    const figures = await load(target, 1, 20, 0.5);
     expect(figures.errors).toBe(1);
     expect(figures.requests).toBe(9);
   });
