@@ -1,7 +1,8 @@
 /**
  * `npm run bench:http -- --engine pglite|postgres [--url URL] [--duration s] [--warmup s]
  *   [--connections n] [--rate n]
- *   [--alerts n] [--batch n] [--ingest-connections n] [--only baseline,subscribe,ingest]
+ *   [--alerts n] [--batch n] [--ingest-connections n] [--workers n]
+ *   [--only baseline,subscribe,ingest]
  *   [--server-log file] [--profile dir]`
  *
  * The HTTP service under load, as it runs in production: `src/entry/node.ts` in a process of its
@@ -63,6 +64,7 @@ const { values: options } = parseArgs({
     'server-log': { type: 'string' },
     profile: { type: 'string' },
     seed: { type: 'string', default: '7' },
+    workers: { type: 'string' },
     only: { type: 'string', default: 'baseline,subscribe,ingest' },
   },
 });
@@ -74,6 +76,9 @@ const connections = Number(options.connections);
 const alertCount = Number(options.alerts);
 const batchSize = Number(options.batch);
 const ingestConnections = Number(options['ingest-connections']);
+// As deployed on Node: an HTTP worker per core where the database allows (README "Deploy on
+// Node"); PGlite lives in one process.
+const serverWorkers = engine === 'postgres' ? Number(options.workers ?? cpus().length) : 1;
 const benchStarted = performance.now();
 // Bounded in time whatever happens: a run that hangs fails instead of holding CI up.
 setTimeout(
@@ -423,9 +428,7 @@ const server = spawn(
       ...keys,
       NODE_ENV: 'production',
       PORT: String(port),
-      // As deployed on Node: an HTTP worker per core where the database allows (README
-      // "Deploy on Node"); PGlite lives in one process.
-      WORKERS: engine === 'postgres' ? String(cpus().length) : '1',
+      WORKERS: String(serverWorkers),
       PUBLIC_BASE_URL: 'https://vahti.example.org',
       MAIL_FROM: 'Työpaikkavahti <vahti@example.org>',
       RESEND_API_KEY: fake.apiKey,
@@ -619,7 +622,7 @@ console.log(
     bench: 'http',
     engine,
     cpus: cpus().length,
-    serverWorkers: engine === 'postgres' ? cpus().length : 1,
+    serverWorkers,
     durationSeconds: duration,
     connections,
     baseline,
