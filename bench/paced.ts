@@ -15,7 +15,8 @@ import { connect, type Socket } from 'node:net';
  * n−1, …, 1 ms, which lowers the percentiles of the sample it was meant to correct.
  *
  * Written on raw sockets, so that the load generator, which shares the cores with the service,
- * spends little on each request (Node's http client costs about four times as much).
+ * spends little on each request: 0.14 ms of CPU a subscription at 600 a second, building its body
+ * included, against 0.22 ms through Node's http client (autocannon at full speed: 0.09 ms).
  */
 export interface PacedRequest {
   method: string;
