@@ -85,6 +85,26 @@ describe('retention (SPEC.md §1.2–1.4)', () => {
     expect(await ctx.database.db.select().from(rateEvents)).toHaveLength(0);
   });
 
+  it('leaves lapsed rate-limit records to the job: they count no more, and go after a day', async () => {
+    const fromClient = (n: number) =>
+      postJson(
+        ctx,
+        '/v1/alerts',
+        { ...validSubscription, email: `lukija${n}@example.org` },
+        { 'x-forwarded-for': '192.0.2.7' },
+      );
+    for (let n = 0; n < 20; n++) expect((await fromClient(n)).status).toBe(202);
+    expect((await fromClient(20)).status).toBe(429);
+    // Ten minutes on, the client's window is empty again; its 20 events stay, uncounted.
+    ctx.clock.advance(10 * 60_000 + 1000);
+    for (let n = 21; n < 41; n++) expect((await fromClient(n)).status).toBe(202);
+    expect((await fromClient(41)).status).toBe(429);
+    // 40 of the client, 40 of the addresses (one each).
+    expect(await ctx.database.db.select().from(rateEvents)).toHaveLength(80);
+    ctx.clock.advance(24 * HOUR);
+    expect((await retention()).rateEvents).toBe(80);
+  });
+
   it('leaves no trace of an expired alert in any table or stored message after a full life', async () => {
     const expiring = await subscribeAndConfirm(ctx);
     const staying = await subscribeAndConfirm(ctx, { email: 'staying@example.org' });

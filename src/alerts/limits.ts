@@ -40,8 +40,8 @@ export function lockOrder(rules: RateLimit[]): string[] {
 
 /**
  * `takeRateLimit` for a rule already locked with `lockLimits`, in one statement (the function
- * `count_rate_event`, drizzle/0004): forgets events past the window, counts the others, and
- * records this one if there is room.
+ * `count_rate_event`, drizzle/0004 and 0007): counts the events within the window and records
+ * this one if there is room. Events past every window are deleted by the retention job.
  */
 export async function countRateLimit(tx: Tx, rule: RateLimit, now: Date): Promise<RateDecision> {
   const [counted] = await queryRows<{ retry: number }>(
