@@ -47,6 +47,7 @@ import { compileCriteria } from '../src/matching/compile';
 import { analysePosting, type MatchablePosting } from '../src/matching/posting';
 import { sampleTermStats, termFrequency } from '../src/matching/term-stats';
 import { databaseUrl } from '../test/helpers/postgres-url';
+import { cpuSpent, processCpuMs } from './cpu';
 import { pacedLoad } from './paced';
 import { random, syntheticCriteria, syntheticPosting, vocabulary } from './synthetic';
 
@@ -291,25 +292,6 @@ async function waitForReady(base: string, server: ChildProcess) {
   throw new Error('the server did not become ready within 60 s');
 }
 
-/**
- * CPU time (user + system, all threads) of these processes so far, in ms, from /proc; undefined
- * where there is no /proc. Figures per request from it hold up on a busy machine, where requests/s
- * and latencies follow whatever else runs on the same cores.
- */
-async function cpuMs(pids: number[]): Promise<Map<number, number> | undefined> {
-  const ticks = new Map<number, number>();
-  for (const pid of pids) {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-    if (stat === undefined) {
-      if (pid === server.pid) return undefined;
-      continue;
-    }
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    ticks.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
-  }
-  return ticks;
-}
-
 /** The Postgres backends serving the bench database (none for PGlite, which runs in the server). */
 async function backendPids(): Promise<number[]> {
   const { admin, name } = database;
@@ -349,8 +331,10 @@ async function measured<T extends Figures>(
     await database.analyze();
   }
   const servers = await serverPids();
-  const pidsBefore = [...servers, ...(await backendPids())];
-  const before = await cpuMs(pidsBefore);
+  // The fake provider and this process (the load generator) share the cores with the server.
+  const harness = [provider.child.pid ?? 0, process.pid];
+  const pidsBefore = [...servers, ...harness, ...(await backendPids())];
+  const before = await processCpuMs(pidsBefore);
   const measuredRun = await scenario(duration);
   // A failure counts wherever it happened, in the warm-up too.
   const figures = {
@@ -358,19 +342,31 @@ async function measured<T extends Figures>(
     errors: measuredRun.errors + warm.errors,
     non2xx: measuredRun.non2xx + warm.non2xx,
   };
-  const after = await cpuMs([...new Set([...pidsBefore, ...(await backendPids())])]);
+  const after = await processCpuMs([...new Set([...pidsBefore, ...(await backendPids())])]);
   if (!before || !after) return figures;
-  const spent = (pids: number[]) =>
-    pids.reduce((sum, pid) => sum + (after.get(pid) ?? 0) - (before.get(pid) ?? 0), 0);
   const served = Math.max(1, measuredRun.requests - measuredRun.non2xx);
-  const perRequest = (pids: number[]) => Math.round((spent(pids) / served) * 100) / 100;
+  const perRequest = (pids: number[]) => cpuSpent(before, after, pids) / served;
+  const backends = [...after.keys()].filter(
+    (pid) => !servers.includes(pid) && !harness.includes(pid),
+  );
+  const [providerPid = 0, loadPid = 0] = harness;
+  const spent = {
+    serverCpuMsPerRequest: perRequest(servers),
+    databaseCpuMsPerRequest: engine === 'postgres' ? perRequest(backends) : undefined,
+    providerCpuMsPerRequest: perRequest([providerPid]),
+    loadCpuMsPerRequest: perRequest([loadPid]),
+  };
+  const allCpuMs = Object.values(spent).reduce((sum: number, ms) => sum + (ms ?? 0), 0);
+  const round = (ms: number | undefined) =>
+    ms === undefined ? undefined : Math.round(ms * 100) / 100;
   return {
     ...figures,
-    serverCpuMsPerRequest: perRequest(servers),
-    databaseCpuMsPerRequest:
-      engine === 'postgres'
-        ? perRequest([...after.keys()].filter((pid) => !servers.includes(pid)))
-        : undefined,
+    serverCpuMsPerRequest: round(spent.serverCpuMsPerRequest),
+    databaseCpuMsPerRequest: round(spent.databaseCpuMsPerRequest),
+    providerCpuMsPerRequest: round(spent.providerCpuMsPerRequest),
+    loadCpuMsPerRequest: round(spent.loadCpuMsPerRequest),
+    // The rate at which the CPU all of them spent a request would keep every core busy.
+    cpuBoundRequestsPerSecond: Math.round((cpus().length * 1000) / Math.max(allCpuMs, 0.001)),
   };
 }
 

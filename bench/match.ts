@@ -5,13 +5,17 @@
  * matches M synthetic postings in batches with the indexed matcher, timing each batch (analysis,
  * candidate query, verification, recording, in one transaction). The brute-force oracle runs on
  * a sample of the same postings; the two must find identical pairs and reasons. Prints one JSON
- * line; progress goes to stderr.
+ * line; progress goes to stderr. The line gives the CPU time the matching took a posting, in this
+ * process (the database too on PGlite) and in the Postgres backends, read from /proc; and
+ * `cpuBoundPostingsPerSecond`, the throughput at which that CPU would keep every core of the
+ * machine busy: what no overlap of the two sides can exceed here.
  */
+import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { criteriaSchema } from '../src/alerts/criteria';
-import { type Db, withTransaction } from '../src/db/database';
+import { type Db, queryRows, withTransaction } from '../src/db/database';
 import { migratePglite, openPglite } from '../src/db/pglite';
 import { migratePostgres, openPostgres } from '../src/db/postgres';
 import { migrationsFolder } from '../src/entry/database';
@@ -21,6 +25,7 @@ import { type FoundMatch, matchPostings } from '../src/matching/matcher';
 import { oracleMatches } from '../src/matching/oracle';
 import { analyseBatch, analysePosting, type MatchablePosting } from '../src/matching/posting';
 import { termFrequency } from '../src/matching/term-stats';
+import { cpuSpent, processCpuMs } from './cpu';
 import { random, syntheticCriteria, syntheticPosting, vocabulary } from './synthetic';
 
 const { values: options } = parseArgs({
@@ -141,6 +146,18 @@ for (let offset = 0; offset < postings.length; offset += CHUNK) {
     from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as p(id text, title text, url text, "publishedAt" timestamptz)`);
 }
 
+/** The Postgres backends of the bench database (none for PGlite, which runs in this process). */
+const backendPids = async () =>
+  engine === 'postgres'
+    ? (
+        await queryRows<{ pid: number }>(
+          db,
+          sql`select pid from pg_stat_activity where datname = current_database()`,
+        )
+      ).map((row) => Number(row.pid))
+    : [];
+const databaseBefore = await processCpuMs(await backendPids());
+const matcherBefore = process.cpuUsage();
 started = performance.now();
 const batchTimes: number[] = [];
 const found: FoundMatch[] = [];
@@ -165,6 +182,13 @@ for (let offset = 0; offset < postings.length; offset += batchSize) {
   );
 }
 const matcherSeconds = (performance.now() - started) / 1000;
+const matcherUsage = process.cpuUsage(matcherBefore);
+const matcherCpuMs = (matcherUsage.user + matcherUsage.system) / 1000;
+const databaseAfter = await processCpuMs(await backendPids());
+const databaseCpuMs =
+  databaseBefore && databaseAfter && databaseAfter.size > 0
+    ? cpuSpent(databaseBefore, databaseAfter)
+    : undefined;
 
 const sample = postings.slice(0, oracleCount);
 started = performance.now();
@@ -209,6 +233,13 @@ process.stdout.write(
     anchorsPerAlert: round(anchorRows / alertCount, 2),
     batchMsP50: round(percentile(batchTimes, 50)),
     batchMsP99: round(percentile(batchTimes, 99)),
+    cpus: cpus().length,
+    matcherCpuMsPerPosting: round(matcherCpuMs / postings.length, 3),
+    databaseCpuMsPerPosting:
+      databaseCpuMs === undefined ? undefined : round(databaseCpuMs / postings.length, 3),
+    cpuBoundPostingsPerSecond: round(
+      (cpus().length * 1000) / ((matcherCpuMs + (databaseCpuMs ?? 0)) / postings.length),
+    ),
   })}\n`,
 );
 await database.close();
