@@ -332,7 +332,9 @@ async function measured<T extends Figures>(
   }
   const servers = await serverPids();
   // The fake provider and this process (the load generator) share the cores with the server.
-  const harness = [provider.child.pid ?? 0, process.pid];
+  const providerPid = provider.child.pid ?? 0;
+  const loadPid = process.pid;
+  const harness = [providerPid, loadPid];
   const pidsBefore = [...servers, ...harness, ...(await backendPids())];
   const before = await processCpuMs(pidsBefore);
   const measuredRun = await scenario(duration);
@@ -349,7 +351,6 @@ async function measured<T extends Figures>(
   const backends = [...after.keys()].filter(
     (pid) => !servers.includes(pid) && !harness.includes(pid),
   );
-  const [providerPid = 0, loadPid = 0] = harness;
   const spent = {
     serverCpuMsPerRequest: perRequest(servers),
     databaseCpuMsPerRequest: engine === 'postgres' ? perRequest(backends) : undefined,
