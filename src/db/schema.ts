@@ -194,9 +194,10 @@ export const postings = pgTable(
  * the matcher records about 67 pairs per posting, and checking two foreign keys on each row took
  * four times as long as inserting it (README "Performance"). Each trigger deletes the matches of
  * every deleted alert or posting, whatever path deleted it, through the primary key or
- * `matches_posting_id_idx`. Nothing can slip in between: the matcher holds a key-share lock on
- * the alerts it reads (as a foreign key check would) and has upserted the postings, so a
- * concurrent delete waits for the batch to commit and then finds its matches.
+ * `matches_posting_id_idx`. Nothing can slip in between: a batch deletes at its end the matches
+ * it recorded for alerts deleted while it ran (`matchPostings`, migration 0008), and it has
+ * upserted its postings, so a concurrent delete of one of them waits for the batch to commit and
+ * then finds its matches.
  */
 export const matches = pgTable(
   'matches',

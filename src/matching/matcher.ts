@@ -133,8 +133,7 @@ export const anchorsOf = (terms: string[]) =>
  * Reads the criteria of the candidate alerts that are active and verifies each candidate pair.
  * The criteria are read in chunks, each asked for before the last one is verified: Postgres
  * reads it (and records the matches `onFound` was given) on the other core meanwhile. The read
- * locks the alerts as a foreign key check would: a concurrent delete of one waits for this
- * transaction, then deletes its matches (see `matches` in schema.ts).
+ * locks nothing: `matchPostings` forgets the matches of alerts deleted meanwhile.
  */
 async function verifyCandidates(
   db: Queryable,
@@ -151,8 +150,7 @@ async function verifyCandidates(
               extract(epoch from confirmed_at) * 1000 as "confirmedMs"
             from alerts
             where id = any(array(select jsonb_array_elements_text(${JSON.stringify(alertIds.slice(start, start + READ_CHUNK))}::jsonb)::uuid))
-              and status = 'active'
-            for key share`,
+              and status = 'active'`,
       ),
     );
   const found: FoundMatch[] = [];
@@ -259,7 +257,19 @@ class Distinct {
   }
 }
 
-/** Matches a batch of postings against every active alert and records the new pairs. */
+/**
+ * Matches a batch of postings against every active alert and records the new pairs, in the
+ * caller's transaction, which must be READ COMMITTED.
+ *
+ * An alert deleted while the batch runs must not keep the matches the batch records for it (a
+ * delete is a real delete): the delete's trigger removes the matches it can see, and the batch
+ * the ones it cannot, those not yet committed. So the batch notes how many deletes there had been
+ * before it read any alert, and at its end, when the number moved, deletes its matches of alerts
+ * gone since; a delete that comes later waits for the batch's commit and then finds them itself
+ * (drizzle/0008). That costs nothing while no alert is deleted, where locking every candidate
+ * alert against deletes, as a foreign key check does, wrote 54,000 rows a batch at a million
+ * alerts.
+ */
 export async function matchPostings({
   db,
   batch,
@@ -272,11 +282,39 @@ export async function matchPostings({
   anchorTerms: AnchorTerms;
   now: Date;
 }): Promise<MatchOutcome & { recorded: number }> {
+  const deletionsSeen = await alertDeletionsSeen(db);
   await indexUncompiledAlerts(db);
   const recordings: Promise<number>[] = [];
   const outcome = await findMatches(db, batch, anchorTerms, (found) => {
     recordings.push(handled(recordMatches(db, found, now)));
   });
   const recorded = (await Promise.all(recordings)).reduce((sum, count) => sum + count, 0);
-  return { ...outcome, recorded };
+  if (recorded === 0) return { ...outcome, recorded };
+  const forgotten = await forgetMatchesOfDeletedAlerts(db, deletionsSeen, batch.postings, now);
+  return { ...outcome, recorded: recorded - forgotten };
+}
+
+/** How many statements have deleted alerts, once every one of them has committed. */
+async function alertDeletionsSeen(db: Queryable): Promise<string> {
+  const [row] = await queryRows<{ seen: string }>(
+    db,
+    sql`select alert_deletions_seen()::text as seen`,
+  );
+  return row?.seen ?? '0';
+}
+
+/** Deletes the batch's matches of alerts deleted since `seen`; answers how many. */
+async function forgetMatchesOfDeletedAlerts(
+  db: Queryable,
+  seen: string,
+  postings: AnalysedPosting[],
+  now: Date,
+): Promise<number> {
+  const [row] = await queryRows<{ forgotten: number }>(
+    db,
+    sql`select forget_matches_of_deleted_alerts(${seen}::bigint,
+          array(select jsonb_array_elements_text(${JSON.stringify(postings.map((posting) => posting.id))}::jsonb)),
+          ${now.toISOString()}::timestamptz) as forgotten`,
+  );
+  return Number(row?.forgotten ?? 0);
 }
