@@ -4,26 +4,37 @@
 -- after a checkpoint a full page in the WAL (70,551 pages and 709 MB of WAL for 6,000 postings
 -- matched after a checkpoint, against 153 MB without the lock), and it kept an unsubscribe
 -- waiting for as long as a batch takes. Deletes and batches now meet at one advisory lock
--- instead, and a batch checks at its end whether any alert was deleted while it ran:
+-- instead, and a batch checks at its end which alerts could have been deleted while it ran:
 --
--- - Every statement that deletes alerts takes the lock shared in its trigger, counts itself in
---   the sequence `alert_deletions` and deletes the alerts' matches, holding the lock until it
---   commits. Deleters never wait for each other.
--- - A batch reads the count before it reads any alert, holding the lock exclusively for that
---   moment (`alert_deletions_seen`), so that every delete counted by then has committed and is
---   seen by the batch's reads.
--- - At its end (`forget_matches_of_deleted_alerts`) the batch takes the lock exclusively until it
---   commits, and when the count moved, deletes the matches it recorded for alerts gone since.
---   A delete whose trigger comes later waits for the batch's commit, then finds its matches, as
---   each statement of a trigger function takes a fresh snapshot.
+-- - Every statement that deletes alerts takes the lock shared in its trigger, draws a number
+--   from the sequence `alert_deletions`, marks with it the buckets of the deleted alerts (the
+--   first three hex digits of an id: 4,096 buckets, none of which names an alert) and deletes
+--   their matches, holding the lock until it commits. Deleters never wait for each other's lock.
+-- - A batch reads the last number drawn before it reads any alert, holding the lock exclusively
+--   for that moment (`alert_deletions_seen`), so that every delete numbered by then has
+--   committed and is seen by the batch's reads.
+-- - At its end the batch takes the lock exclusively until it commits and reads the buckets
+--   marked since (`alert_buckets_deleted_since`); it deletes its matches of the alerts in those
+--   buckets that are gone. A delete whose trigger comes later waits for the batch's commit, then
+--   finds its matches, as each statement of a trigger function takes a fresh snapshot.
 --
 -- Matching needs READ COMMITTED for that last step, as deleting dependents by trigger already does.
-CREATE SEQUENCE "alert_deletions" AS bigint;
+CREATE SEQUENCE "public"."alert_deletions" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1;--> statement-breakpoint
+CREATE TABLE "alert_deletion_buckets" (
+	"bucket" text PRIMARY KEY NOT NULL,
+	"deletion" bigint NOT NULL
+);
 --> statement-breakpoint
 CREATE OR REPLACE FUNCTION "delete_matches_of_deleted_alerts"() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+	v_deletion bigint;
 BEGIN
 	PERFORM pg_advisory_xact_lock_shared(3802, 1);
-	PERFORM nextval('alert_deletions');
+	v_deletion := nextval('alert_deletions');
+	INSERT INTO "alert_deletion_buckets" ("bucket", "deletion")
+		SELECT DISTINCT left("id"::text, 3), v_deletion FROM "deleted_alerts"
+		ON CONFLICT ("bucket") DO UPDATE
+			SET "deletion" = greatest("alert_deletion_buckets"."deletion", excluded."deletion");
 	DELETE FROM "matches" WHERE "alert_id" IN (SELECT "id" FROM "deleted_alerts");
 	RETURN NULL;
 END;
@@ -47,19 +58,9 @@ BEGIN
 END;
 $$;
 --> statement-breakpoint
-CREATE FUNCTION "forget_matches_of_deleted_alerts"(p_seen bigint, p_postings text[], p_matched_at timestamptz)
-RETURNS integer LANGUAGE plpgsql AS $$
-DECLARE
-	v_forgotten integer;
+CREATE FUNCTION "alert_buckets_deleted_since"(p_seen bigint) RETURNS SETOF text LANGUAGE plpgsql AS $$
 BEGIN
 	PERFORM pg_advisory_xact_lock(3802, 1);
-	IF (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM "alert_deletions") = p_seen THEN
-		RETURN 0;
-	END IF;
-	DELETE FROM "matches" AS m
-		WHERE m."posting_id" = ANY(p_postings) AND m."matched_at" = p_matched_at
-			AND NOT EXISTS (SELECT 1 FROM "alerts" AS a WHERE a."id" = m."alert_id");
-	GET DIAGNOSTICS v_forgotten = ROW_COUNT;
-	RETURN v_forgotten;
+	RETURN QUERY SELECT "bucket" FROM "alert_deletion_buckets" WHERE "deletion" > p_seen;
 END;
 $$;

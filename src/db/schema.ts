@@ -216,6 +216,19 @@ export const matches = pgTable(
 );
 
 /**
+ * Numbers drawn by the statements that delete alerts, and the buckets of alerts each deleted: the
+ * first three hex digits of an alert's id, 4,096 buckets, none of which names an alert. A batch of
+ * matches compares them at its end with the number it saw at its start, and rechecks only the
+ * alerts it matched in the buckets marked since (`matchPostings`, migration 0008).
+ */
+export const alertDeletions = pgSequence('alert_deletions', { startWith: 1 });
+
+export const alertDeletionBuckets = pgTable('alert_deletion_buckets', {
+  bucket: text('bucket').primaryKey(),
+  deletion: bigint('deletion', { mode: 'number' }).notNull(),
+});
+
+/**
  * Webhook deliveries already processed, by `webhook-id`, with the answer they got: a replay is
  * answered the same and not processed again. Kept 7 days, beyond the 5-minute signature tolerance.
  */

@@ -263,11 +263,11 @@ class Distinct {
  *
  * An alert deleted while the batch runs must not keep the matches the batch records for it (a
  * delete is a real delete): the delete's trigger removes the matches it can see, and the batch
- * the ones it cannot, those not yet committed. So the batch notes how many deletes there had been
- * before it read any alert, and at its end, when the number moved, deletes its matches of alerts
- * gone since; a delete that comes later waits for the batch's commit and then finds them itself
- * (drizzle/0008). That costs nothing while no alert is deleted, where locking every candidate
- * alert against deletes, as a foreign key check does, wrote 54,000 rows a batch at a million
+ * the ones it cannot, those not yet committed. So the batch notes the last delete before it
+ * reads any alert, and at its end rechecks the alerts it matched in the buckets of alerts deleted
+ * since (none, usually), deleting its matches of those gone; a delete that comes later waits for
+ * the batch's commit and then finds them itself (drizzle/0008). Locking every candidate alert
+ * against deletes instead, as a foreign key check does, wrote 54,000 rows a batch at a million
  * alerts.
  */
 export async function matchPostings({
@@ -290,11 +290,11 @@ export async function matchPostings({
   });
   const recorded = (await Promise.all(recordings)).reduce((sum, count) => sum + count, 0);
   if (recorded === 0) return { ...outcome, recorded };
-  const forgotten = await forgetMatchesOfDeletedAlerts(db, deletionsSeen, batch.postings, now);
+  const forgotten = await forgetMatchesOfDeletedAlerts(db, deletionsSeen, outcome.found, now);
   return { ...outcome, recorded: recorded - forgotten };
 }
 
-/** How many statements have deleted alerts, once every one of them has committed. */
+/** The number of the last statement that deleted alerts, once every one so far has committed. */
 async function alertDeletionsSeen(db: Queryable): Promise<string> {
   const [row] = await queryRows<{ seen: string }>(
     db,
@@ -303,18 +303,50 @@ async function alertDeletionsSeen(db: Queryable): Promise<string> {
   return row?.seen ?? '0';
 }
 
-/** Deletes the batch's matches of alerts deleted since `seen`; answers how many. */
+/**
+ * Deletes the matches just recorded for alerts deleted since `seen`, and answers how many. Locks
+ * out deletes until the caller commits (drizzle/0008).
+ */
 async function forgetMatchesOfDeletedAlerts(
   db: Queryable,
   seen: string,
-  postings: AnalysedPosting[],
+  found: FoundMatch[],
   now: Date,
 ): Promise<number> {
+  const buckets = await queryRows<{ bucket: string }>(
+    db,
+    sql`select alert_buckets_deleted_since(${seen}::bigint) as bucket`,
+  );
+  if (buckets.length === 0) return 0;
+  const deleted = new Set(buckets.map((row) => row.bucket));
+  const suspects = new Set<string>();
+  const postings = new Set<string>();
+  for (const match of found) {
+    if (!deleted.has(deletionBucket(match.alertId))) continue;
+    suspects.add(match.alertId);
+    postings.add(match.postingId);
+  }
+  if (suspects.size === 0) return 0;
+  // `= any(array(…))` probes the primary key for each suspect; `not exists` over a join could
+  // scan all the alerts instead.
   const [row] = await queryRows<{ forgotten: number }>(
     db,
-    sql`select forget_matches_of_deleted_alerts(${seen}::bigint,
-          array(select jsonb_array_elements_text(${JSON.stringify(postings.map((posting) => posting.id))}::jsonb)),
-          ${now.toISOString()}::timestamptz) as forgotten`,
+    sql`with suspects as (
+          select jsonb_array_elements_text(${JSON.stringify([...suspects])}::jsonb)::uuid as id),
+        gone as (
+          select id from suspects
+          except
+          select id from alerts where id = any(array(select id from suspects))),
+        forgotten as (
+          delete from matches
+          where alert_id = any(array(select id from gone))
+            and posting_id = any(array(select jsonb_array_elements_text(${JSON.stringify([...postings])}::jsonb)))
+            and matched_at = ${now.toISOString()}::timestamptz
+          returning 1)
+        select count(*)::int as forgotten from forgotten`,
   );
   return Number(row?.forgotten ?? 0);
 }
+
+/** An alert's bucket in `alert_deletion_buckets`: the first three hex digits of its id. */
+const deletionBucket = (alertId: string) => alertId.slice(0, 3);

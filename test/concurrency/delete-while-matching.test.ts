@@ -109,7 +109,7 @@ describe('an alert deleted while a batch is matched to it', () => {
     const { fire: reachEnd, fired: atEnd } = signal();
     const { fire: release, fired: released } = signal();
     const batch = matchInTransaction(db, setup, {
-      at: 'forget_matches_of_deleted_alerts',
+      at: 'alert_buckets_deleted_since',
       before: async () => {
         reachEnd();
         await released;
@@ -125,6 +125,33 @@ describe('an alert deleted while a batch is matched to it', () => {
     release();
     expect((await batch).recorded).toBe(0);
     expect(await matchesOf(db, setup.alertId)).toBe(0);
+  });
+
+  it('keeps the matches of alerts still there, in a bucket where another was deleted', async () => {
+    const db = ctx.database.db;
+    const kept = await alertAndPosting(db);
+    // An alert of the same bucket as the kept one (the first three hex digits of its id).
+    const neighbour = await insertActiveAlert(
+      db,
+      { keywords: 'sairaanhoitaja' },
+      kept.now,
+      `${kept.alertId.slice(0, 3)}${crypto.randomUUID().slice(3)}`,
+    );
+    const { fire: reachEnd, fired: atEnd } = signal();
+    const { fire: release, fired: released } = signal();
+    const batch = matchInTransaction(db, kept, {
+      at: 'alert_buckets_deleted_since',
+      before: async () => {
+        reachEnd();
+        await released;
+      },
+    });
+    await atEnd;
+    await deleteAlert(db, neighbour);
+
+    release();
+    expect((await batch).recorded).toBe(1);
+    expect(await matchesOf(db, kept.alertId)).toBe(1);
   });
 
   it('waits for a batch at its end to commit, then deletes the match it recorded', async () => {

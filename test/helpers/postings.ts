@@ -80,8 +80,12 @@ export function jobPosting(ctx: TestContext, fields: Record<string, unknown> = {
  * Stores an active alert directly, indexed as subscribing stores it, confirmed at `confirmedAt`.
  * For matching tests that need many alerts without the subscribe flow around them.
  */
-export async function insertActiveAlert(db: Db, criteria: Criteria, confirmedAt: Date) {
-  const id = crypto.randomUUID();
+export async function insertActiveAlert(
+  db: Db,
+  criteria: Criteria,
+  confirmedAt: Date,
+  id: string = crypto.randomUUID(),
+) {
   await db.insert(alerts).values({
     id,
     status: 'active',
