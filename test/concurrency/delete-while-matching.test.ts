@@ -61,6 +61,20 @@ function matchInTransaction(
   });
 }
 
+/** The batch of `matchInTransaction`, held right before its end check until `release`. */
+function heldAtEndCheck(db: Db, setup: Awaited<ReturnType<typeof alertAndPosting>>) {
+  const { fire: reachEnd, fired: atEnd } = signal();
+  const { fire: release, fired: released } = signal();
+  const batch = matchInTransaction(db, setup, {
+    at: 'alert_buckets_deleted_since',
+    before: async () => {
+      reachEnd();
+      await released;
+    },
+  });
+  return { batch, atEnd, release };
+}
+
 /** `tx`, whose `execute` waits for `pause` before a statement holding `text`. */
 function pausedAt(tx: Tx, text: string, pause: () => Promise<void>): Tx {
   return new Proxy(tx, {
@@ -106,15 +120,7 @@ describe('an alert deleted while a batch is matched to it', () => {
   it('is deleted at once, and the batch forgets the match it recorded for it', async () => {
     const db = ctx.database.db;
     const setup = await alertAndPosting(db);
-    const { fire: reachEnd, fired: atEnd } = signal();
-    const { fire: release, fired: released } = signal();
-    const batch = matchInTransaction(db, setup, {
-      at: 'alert_buckets_deleted_since',
-      before: async () => {
-        reachEnd();
-        await released;
-      },
-    });
+    const { batch, atEnd, release } = heldAtEndCheck(db, setup);
     await atEnd;
 
     // The batch has recorded its match and not committed; the delete does not wait for it.
@@ -137,15 +143,7 @@ describe('an alert deleted while a batch is matched to it', () => {
       kept.now,
       `${kept.alertId.slice(0, 3)}${crypto.randomUUID().slice(3)}`,
     );
-    const { fire: reachEnd, fired: atEnd } = signal();
-    const { fire: release, fired: released } = signal();
-    const batch = matchInTransaction(db, kept, {
-      at: 'alert_buckets_deleted_since',
-      before: async () => {
-        reachEnd();
-        await released;
-      },
-    });
+    const { batch, atEnd, release } = heldAtEndCheck(db, kept);
     await atEnd;
     await deleteAlert(db, neighbour);
 
