@@ -289,6 +289,7 @@ export async function matchPostings({
     recordings.push(handled(recordMatches(db, found, now)));
   });
   const recorded = (await Promise.all(recordings)).reduce((sum, count) => sum + count, 0);
+  // A batch that recorded nothing has nothing a delete could miss, and needs no end check.
   if (recorded === 0) return { ...outcome, recorded };
   const forgotten = await forgetMatchesOfDeletedAlerts(db, deletionsSeen, outcome.found, now);
   return { ...outcome, recorded: recorded - forgotten };
