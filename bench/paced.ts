@@ -61,9 +61,14 @@ export async function pacedLoad({
   timeoutMs?: number;
 }): Promise<PacedFigures> {
   const { hostname, port } = new URL(url);
-  const intervalMs = (connections * 1000) / rate;
+  // Request n of the run is due n / rate seconds after the start; connection i sends requests
+  // i, i + connections, i + 2 × connections, … Counting requests, not adding up intervals,
+  // keeps the total exact: a sum of float intervals can fall a hair short of the end and let
+  // one more request in.
+  const total = Math.ceil(rate * seconds);
   const startsAt = performance.now() + 50;
   const endsAt = startsAt + seconds * 1000;
+  const dueAt = (n: number) => startsAt + (n * 1000) / rate;
   const latencies: number[] = [];
   let errors = 0;
   let non2xx = 0;
@@ -71,7 +76,8 @@ export async function pacedLoad({
 
   const runConnection = (index: number) =>
     new Promise<void>((resolve) => {
-      let due = startsAt + (index * intervalMs) / connections;
+      let next = index;
+      let due = dueAt(next);
       let socket: Socket | undefined;
       let reader = responseReader();
       let inFlight = false;
@@ -95,8 +101,7 @@ export async function pacedLoad({
           inFlight = false;
           latencies.push(performance.now() - due);
           if (status < 200 || status > 299) non2xx++;
-          due += intervalMs;
-          schedule();
+          advance();
         });
         const lost = () => {
           if (finished || socket !== opened) return;
@@ -106,8 +111,7 @@ export async function pacedLoad({
             // new connection at its time.
             inFlight = false;
             errors++;
-            due += intervalMs;
-            schedule();
+            advance();
           }
         };
         opened.on('error', lost);
@@ -126,10 +130,16 @@ export async function pacedLoad({
         socket.write(`${head}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
       }
 
+      function advance() {
+        next += connections;
+        due = dueAt(next);
+        schedule();
+      }
+
       function schedule() {
-        if (due >= endsAt) return finish(0);
+        if (next >= total) return finish(0);
         if (performance.now() >= endsAt) {
-          notSent += Math.ceil((endsAt - due) / intervalMs);
+          notSent += Math.ceil((total - next) / connections);
           return finish(0);
         }
         const wait = due - performance.now();
