@@ -51,7 +51,9 @@ describe('pacedLoad', () => {
     expect(target.received()).toBe(200);
     expect(figures.non2xx).toBe(20);
     expect(figures.errors).toBe(0);
-    expect(figures.p99).toBeLessThan(50);
+    // Answered at once: well under the 300 ms and more of a stall (below), with room for a
+    // CI machine running other test files on the same cores.
+    expect(figures.p99).toBeLessThan(100);
     // Spread over the second, not sent in a burst: no 50 ms of it saw more than a fifth.
     const started = target.sentAt[0] ?? 0;
     const perSlice = new Map<number, number>();
