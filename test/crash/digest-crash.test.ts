@@ -34,7 +34,7 @@ function startChild() {
       DELIVERY_LEASE_SECONDS: '1',
       LOG_LEVEL: process.env.CRASH_TEST_LOG ?? 'silent',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let output = '';
   child.stderr?.on('data', (chunk) => {
@@ -51,7 +51,12 @@ function startChild() {
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => resolve(code)),
   );
-  return { child, ready, exited, output: () => output };
+  /** Lets the child, once ready, start its run. */
+  const go = async () => {
+    await ready;
+    child.stdin?.write('go\n');
+  };
+  return { child, ready, exited, go, output: () => output };
 }
 
 async function workLeft(): Promise<boolean> {
@@ -73,23 +78,28 @@ describe('a digest run killed with SIGKILL at random points', () => {
     fake.slow(250);
     const wanted = Number(process.env.CRASH_TEST_KILLS ?? 20);
     const killedAfterMs: number[] = [];
+    let run = startChild();
     for (let attempt = 0; killedAfterMs.length < wanted && attempt < 80; attempt++) {
-      const run = startChild();
-      await run.ready;
+      await run.go();
       const delay = Math.floor(Math.random() * 400);
       await sleep(delay);
       if (run.child.exitCode !== null) break;
       run.child.kill('SIGKILL');
       await run.exited;
+      // The killed run's lease (DELIVERY_LEASE_SECONDS) lapses before the next run starts; the
+      // next process starts up in the meantime.
+      const leaseLapsed = Date.now() + 1100;
       // A kill counts when it cut a run short: work was left for the next one.
       if (await workLeft()) killedAfterMs.push(delay);
-      await sleep(1100);
+      run = startChild();
+      await sleep(leaseLapsed - Date.now());
     }
     expect(killedAfterMs.length).toBe(wanted);
     expect(new Set(killedAfterMs).size).toBeGreaterThanOrEqual(Math.min(15, killedAfterMs.length));
 
     fake.slow(0);
-    const last = startChild();
+    const last = run.child.exitCode === null ? run : startChild();
+    await last.go();
     const code = await last.exited;
     expect({ code, output: last.output() }).toMatchObject({ code: 0 });
     if (process.env.CRASH_TEST_LOG) console.log(last.output());
