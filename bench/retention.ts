@@ -1,11 +1,15 @@
 /**
  * `npm run bench:retention -- --alerts 1000000 [--database-url postgres://…] [--batch 5000]
- * [--rate 50]`
+ * [--rate 50] [--matches 12] [--lanes 2]`
  *
- * Fills a fresh Postgres database with expired alerts (each with its four link-token hashes and
- * two matcher anchors), then deletes them with the retention job while subscribe requests keep
- * coming through the app in the same process at a steady rate (default 50 a second). The
- * baseline is the same subscribe load measured first, with no purge running. Prints one JSON line.
+ * Fills a fresh Postgres database with expired alerts (each with its four link-token hashes, two
+ * matcher anchors and `--matches` recorded matches), then deletes them with the retention job
+ * while subscribe requests keep coming through the app in the same process at a steady rate
+ * (default 50 a second). The baseline is the same subscribe load measured first, with no purge
+ * running. Prints one JSON line.
+ *
+ * 12 matches an alert is what `bench:match` records at a million alerts (67 a posting) over the
+ * 60 days postings are kept, at 3,000 new postings a day: 67 × 180,000 / 1,000,000.
  */
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
@@ -18,7 +22,7 @@ import { migratePostgres, openPostgres } from '../src/db/postgres';
 import { type Deps, systemClock } from '../src/deps';
 import { migrationsFolder } from '../src/entry/database';
 import { createJsonLog } from '../src/log';
-import { RETENTION_BATCH, runRetention } from '../src/retention/retention';
+import { RETENTION_BATCH, RETENTION_LANES, runRetention } from '../src/retention/retention';
 import { databaseUrl } from '../test/helpers/postgres-url';
 
 const { values } = parseArgs({
@@ -27,11 +31,17 @@ const { values } = parseArgs({
     'database-url': { type: 'string' },
     batch: { type: 'string', default: String(RETENTION_BATCH) },
     rate: { type: 'string', default: '50' },
+    matches: { type: 'string', default: '12' },
+    lanes: { type: 'string', default: String(RETENTION_LANES) },
   },
 });
 const alertCount = Number(values.alerts);
 const batchSize = Number(values.batch);
 const rate = Number(values.rate);
+const matchesPerAlert = Number(values.matches);
+const lanes = Number(values.lanes);
+/** Postings kept: 60 days at 3,000 a day; each alert's matches are spread over them at random. */
+const POSTINGS_KEPT = 180_000;
 const adminUrl =
   values['database-url'] ?? process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
 if (!adminUrl)
@@ -70,11 +80,23 @@ for (let start = 0; start < alertCount; start += chunk) {
       select md5(created.id::text || purpose), created.id, purpose, ${nowIso}::timestamptz
       from created, unnest(array['confirm', 'not_me', 'manage', 'unsubscribe']) as purpose
     )
-    insert into alert_anchors (term, alert_id, filter)
-    select term, created.id, '{}'::text[] from created, unnest(array['kehittäj', 'm:091']) as term`);
+    , anchors as (
+      insert into alert_anchors (term, alert_id, filter)
+      select term, created.id, '{}'::text[] from created, unnest(array['kehittäj', 'm:091']) as term
+    )
+    insert into matches (alert_id, posting_id, matched_at, mailed_at, reasons)
+    select created.id, 'posting-' || (1 + floor(random() * ${POSTINGS_KEPT}))::int,
+      ${nowIso}::timestamptz - interval '1 day' * k, ${nowIso}::timestamptz - interval '1 day' * k,
+      '{"keywords":[{"keyword":"ohjelmistokehittäjä","word":"ohjelmistokehittäjä"}],"facets":["m:091"]}'::jsonb
+    from created, generate_series(1, ${matchesPerAlert}::int) as k
+    on conflict do nothing`);
   progress(`  ${end}`);
 }
 await database.db.execute(sql`analyze`);
+const [filled] = await queryRows<{ n: number }>(
+  database.db,
+  sql`select count(*)::int as n from matches`,
+);
 const fillSeconds = (performance.now() - fillStarted) / 1000;
 
 const config = parseConfig({
@@ -150,7 +172,7 @@ progress('purging while subscribing');
 let purging = true;
 const purgeStarted = performance.now();
 const [purge, during] = await Promise.all([
-  runRetention({ deps, now: new Date(), batchSize }).finally(() => {
+  runRetention({ deps, now: new Date(), batchSize, lanes }).finally(() => {
     purging = false;
   }),
   subscribeLoad(() => !purging),
@@ -169,7 +191,9 @@ console.log(
     alerts: alertCount,
     tokenRows: alertCount * 4,
     anchorRows: alertCount * 2,
+    matchRows: filled?.n ?? 0,
     batchSize,
+    lanes,
     fillSeconds: Math.round(fillSeconds * 10) / 10,
     purgeSeconds: Math.round(purgeSeconds * 10) / 10,
     deletedAlerts: purge.alerts,

@@ -67,6 +67,48 @@ describe('retention (SPEC.md §1.2–1.4)', () => {
     expect((await retention(2)).alerts).toBe(7);
   });
 
+  it('deletes in lanes, each its own share of the alerts by the first byte of the id', async () => {
+    const firstBytes = ['00', '01', '02', '7f', '80', 'fe', 'ff'];
+    for (const [i] of firstBytes.entries()) await subscribe(ctx, { email: `l${i}@example.org` });
+    // The same alerts under ids that start with each byte, their tokens and emails with them.
+    const ids = await alertIds();
+    for (const [i, byte] of firstBytes.entries()) {
+      const [from, to] = [ids[i], `${byte}${ids[i]?.slice(2)}`];
+      for (const table of ['alerts', 'alert_tokens', 'messages']) {
+        const column = table === 'alerts' ? 'id' : 'alert_id';
+        await ctx.database.db.execute(
+          sql`update ${sql.identifier(table)} set ${sql.identifier(column)} = ${to}::uuid
+              where ${sql.identifier(column)} = ${from}::uuid`,
+        );
+      }
+    }
+    const renamed = new Set(await alertIds());
+    ctx.clock.advance(24 * HOUR);
+    await subscribe(ctx, { email: 'later@example.org' });
+    const later = (await alertIds()).filter((id) => !renamed.has(id));
+    ctx.clock.advance(24 * HOUR);
+    const traces = async () =>
+      queryRows<{ n: number }>(
+        ctx.database.db,
+        sql`select (select count(*) from alert_tokens) + (select count(*) from messages
+              where alert_id is not null)::int as n`,
+      );
+    const [before] = await traces();
+
+    const result = await runRetention({
+      deps: ctx.deps,
+      now: ctx.clock.now(),
+      batchSize: 1,
+      lanes: 3,
+    });
+
+    expect(result.alerts).toBe(firstBytes.length);
+    expect(await alertIds()).toEqual(later);
+    // Only the later alert's dependents are left: its four token hashes and its email.
+    expect(Number(before?.n)).toBe(5 * (firstBytes.length + 1));
+    expect(Number((await traces())[0]?.n)).toBe(5);
+  });
+
   it('drops rate-limit records after a day and not-me blocks when they lapse', async () => {
     await postJson(
       ctx,
