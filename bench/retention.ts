@@ -1,15 +1,17 @@
 /**
  * `npm run bench:retention -- --alerts 1000000 [--database-url postgres://…] [--batch 5000]
- * [--rate 50] [--matches 12] [--lanes 2]`
+ * [--rate 50] [--matches 12] [--messages 2] [--lanes 2]`
  *
  * Fills a fresh Postgres database with expired alerts (each with its four link-token hashes, two
- * matcher anchors and `--matches` recorded matches), then deletes them with the retention job
- * while subscribe requests keep coming through the app in the same process at a steady rate
- * (default 50 a second). The baseline is the same subscribe load measured first, with no purge
- * running. Prints one JSON line.
+ * matcher anchors, `--matches` recorded matches and `--messages` sent emails), then deletes them
+ * with the retention job, `--lanes` batches at a time, while subscribe requests keep coming
+ * through the app in the same process at a steady rate (default 50 a second). The baseline is the
+ * same subscribe load measured first, with no purge running. Prints one JSON line.
  *
  * 12 matches an alert is what `bench:match` records at a million alerts (67 a posting) over the
- * 60 days postings are kept, at 3,000 new postings a day: 67 × 180,000 / 1,000,000.
+ * 60 days postings are kept, at 3,000 new postings a day: 67 × 180,000 / 1,000,000. Two sent
+ * emails an alert are its expiry reminder and a digest: sent rows are kept a week, and at 12
+ * matches in 60 days a daily alert gets a digest about every fifth day.
  */
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
@@ -32,6 +34,7 @@ const { values } = parseArgs({
     batch: { type: 'string', default: String(RETENTION_BATCH) },
     rate: { type: 'string', default: '50' },
     matches: { type: 'string', default: '12' },
+    messages: { type: 'string', default: '2' },
     lanes: { type: 'string', default: String(RETENTION_LANES) },
   },
 });
@@ -39,6 +42,7 @@ const alertCount = Number(values.alerts);
 const batchSize = Number(values.batch);
 const rate = Number(values.rate);
 const matchesPerAlert = Number(values.matches);
+const messagesPerAlert = Number(values.messages);
 const lanes = Number(values.lanes);
 /** Postings kept: 60 days at 3,000 a day; each alert's matches are spread over them at random. */
 const POSTINGS_KEPT = 180_000;
@@ -79,6 +83,14 @@ for (let start = 0; start < alertCount; start += chunk) {
       insert into alert_tokens (token_hash, alert_id, purpose, created_at)
       select md5(created.id::text || purpose), created.id, purpose, ${nowIso}::timestamptz
       from created, unnest(array['confirm', 'not_me', 'manage', 'unsubscribe']) as purpose
+    )
+    , sent as (
+      insert into messages (id, alert_id, template, batch_key, status, attempts, created_at,
+        next_attempt_at, sent_at, provider_id)
+      select gen_random_uuid(), created.id, 'digest', md5(created.id::text || k), 'sent', 1,
+        ${nowIso}::timestamptz - interval '1 day' * k, ${nowIso}::timestamptz - interval '1 day' * k,
+        ${nowIso}::timestamptz - interval '1 day' * k, md5(created.id::text || k)
+      from created, generate_series(1, ${messagesPerAlert}::int) as k
     )
     , anchors as (
       insert into alert_anchors (term, alert_id, filter)
@@ -192,6 +204,7 @@ console.log(
     tokenRows: alertCount * 4,
     anchorRows: alertCount * 2,
     matchRows: filled?.n ?? 0,
+    messageRows: alertCount * messagesPerAlert,
     batchSize,
     lanes,
     fillSeconds: Math.round(fillSeconds * 10) / 10,
