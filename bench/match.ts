@@ -1,5 +1,6 @@
 /**
- * `npm run bench:match -- --alerts N --postings M --engine pglite|postgres [--database-url URL]`
+ * `npm run bench:match -- --alerts N --postings M --engine pglite|postgres [--database-url URL]
+ *   [--earlier-matches K]`
  *
  * Loads N synthetic active alerts (compiled and anchored as subscribing and confirming do), then
  * matches M synthetic postings in batches with the indexed matcher, timing each batch (analysis,
@@ -9,6 +10,10 @@
  * process (the database too on PGlite) and in the Postgres backends, read from /proc; and
  * `cpuBoundPostingsPerSecond`, the throughput at which that CPU would keep every core of the
  * machine busy: what no overlap of the two sides can exceed here.
+ *
+ * `--earlier-matches K` records K matches an alert of earlier postings before the timed part, so
+ * that the batches write into a table of the size the service keeps: 12 an alert at a million
+ * alerts is 60 days of postings at 3,000 a day (bench/retention.ts). Default 0, an empty table.
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -38,6 +43,7 @@ const { values: options } = parseArgs({
     'oracle-postings': { type: 'string' },
     'sample-postings': { type: 'string', default: '2000' },
     seed: { type: 'string', default: '42' },
+    'earlier-matches': { type: 'string', default: '0' },
   },
 });
 const alertCount = Number(options.alerts);
@@ -45,6 +51,7 @@ const postingCount = Number(options.postings);
 const batchSize = Number(options.batch);
 const oracleCount = Number(options['oracle-postings'] ?? (alertCount >= 500_000 ? 20 : 50));
 const engine = options.engine === 'postgres' ? 'postgres' : 'pglite';
+const earlierMatches = Number(options['earlier-matches']);
 
 const progress = (message: string) => process.stderr.write(`[bench:match] ${message}\n`);
 const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1);
@@ -146,6 +153,19 @@ for (let offset = 0; offset < postings.length; offset += CHUNK) {
     from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as p(id text, title text, url text, "publishedAt" timestamptz)`);
 }
 
+if (earlierMatches > 0) {
+  started = performance.now();
+  await db.execute(sql`
+    insert into matches (alert_id, posting_id, matched_at, mailed_at, reasons)
+    select id, 'earlier-' || (1 + floor(random() * 180000))::int, ${NOW.toISOString()}::timestamptz,
+      ${NOW.toISOString()}::timestamptz,
+      '{"keywords":[{"keyword":"kehittäjä","word":"ohjelmistokehittäjä"}],"facets":["m:091"]}'::jsonb
+    from alerts, generate_series(1, ${earlierMatches}::int)
+    on conflict do nothing`);
+  await db.execute(sql`vacuum analyze matches`);
+  progress(`recorded ${earlierMatches} earlier matches an alert in ${seconds(started)} s`);
+}
+
 /** The Postgres backends of the bench database (none for PGlite, which runs in this process). */
 const backendPids = async () =>
   engine === 'postgres'
@@ -230,6 +250,7 @@ process.stdout.write(
     candidatesPerPosting: round(candidates / postings.length),
     matchesPerPosting: round(found.length / postings.length),
     recorded,
+    ...(earlierMatches > 0 && { earlierMatchesPerAlert: earlierMatches }),
     anchorsPerAlert: round(anchorRows / alertCount, 2),
     batchMsP50: round(percentile(batchTimes, 50)),
     batchMsP99: round(percentile(batchTimes, 99)),
