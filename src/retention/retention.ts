@@ -48,8 +48,8 @@ async function deleteInBatches(
 /**
  * Expired alerts are deleted by this many statements at a time, each on its own share of the
  * alerts (by the first byte of the id). Deleting an alert deletes its tokens, anchors, messages
- * and matches too (by trigger, migrations 0003 and 0008), about 19 rows for an alert with 60
- * days of matches, most of them on pages of their own: one statement at a time left a core of
+ * and matches too (by trigger, migrations 0003 and 0008): some 20 rows for an alert with 60 days
+ * of matches, most of them on pages of their own, and one statement at a time left a core of
  * the database idle. The shares never mark the same deletion buckets (the first three hex
  * digits of the id, migration 0008), so their statements never wait for each other. On two
  * cores three or four lanes were no faster than two (README "Retention").
