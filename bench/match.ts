@@ -31,7 +31,14 @@ import { oracleMatches } from '../src/matching/oracle';
 import { analyseBatch, analysePosting, type MatchablePosting } from '../src/matching/posting';
 import { termFrequency } from '../src/matching/term-stats';
 import { cpuSpent, processCpuMs } from './cpu';
-import { random, syntheticCriteria, syntheticPosting, vocabulary } from './synthetic';
+import {
+  FILLER_REASONS,
+  POSTINGS_KEPT,
+  random,
+  syntheticCriteria,
+  syntheticPosting,
+  vocabulary,
+} from './synthetic';
 
 const { values: options } = parseArgs({
   options: {
@@ -157,9 +164,8 @@ if (earlierMatches > 0) {
   started = performance.now();
   await db.execute(sql`
     insert into matches (alert_id, posting_id, matched_at, mailed_at, reasons)
-    select id, 'earlier-' || (1 + floor(random() * 180000))::int, ${NOW.toISOString()}::timestamptz,
-      ${NOW.toISOString()}::timestamptz,
-      '{"keywords":[{"keyword":"kehittäjä","word":"ohjelmistokehittäjä"}],"facets":["m:091"]}'::jsonb
+    select id, 'earlier-' || (1 + floor(random() * ${POSTINGS_KEPT}))::int,
+      ${NOW.toISOString()}::timestamptz, ${NOW.toISOString()}::timestamptz, ${FILLER_REASONS}::jsonb
     from alerts, generate_series(1, ${earlierMatches}::int)
     on conflict do nothing`);
   await db.execute(sql`vacuum analyze matches`);

@@ -26,6 +26,7 @@ import { migrationsFolder } from '../src/entry/database';
 import { createJsonLog } from '../src/log';
 import { RETENTION_BATCH, RETENTION_LANES, runRetention } from '../src/retention/retention';
 import { databaseUrl } from '../test/helpers/postgres-url';
+import { FILLER_REASONS, POSTINGS_KEPT } from './synthetic';
 
 const { values } = parseArgs({
   options: {
@@ -44,8 +45,6 @@ const rate = Number(values.rate);
 const matchesPerAlert = Number(values.matches);
 const messagesPerAlert = Number(values.messages);
 const lanes = Number(values.lanes);
-/** Postings kept: 60 days at 3,000 a day; each alert's matches are spread over them at random. */
-const POSTINGS_KEPT = 180_000;
 const adminUrl =
   values['database-url'] ?? process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
 if (!adminUrl)
@@ -99,7 +98,7 @@ for (let start = 0; start < alertCount; start += chunk) {
     insert into matches (alert_id, posting_id, matched_at, mailed_at, reasons)
     select created.id, 'posting-' || (1 + floor(random() * ${POSTINGS_KEPT}))::int,
       ${nowIso}::timestamptz - interval '1 day' * k, ${nowIso}::timestamptz - interval '1 day' * k,
-      '{"keywords":[{"keyword":"ohjelmistokehittäjä","word":"ohjelmistokehittäjä"}],"facets":["m:091"]}'::jsonb
+      ${FILLER_REASONS}::jsonb
     from created, generate_series(1, ${matchesPerAlert}::int) as k
     on conflict do nothing`);
   progress(`  ${end}`);

@@ -8,6 +8,18 @@ import type { MatchablePosting } from '../src/matching/posting';
  * the way Finnish job markets are (Helsinki first).
  */
 
+/**
+ * Postings the service keeps at once: 60 days (POSTING_MAX_AGE_DAYS) at 3,000 new ones a day. At
+ * a million alerts and the 67 matches a posting of bench:match, that is 12 matches an alert.
+ */
+export const POSTINGS_KEPT = 60 * 3000;
+
+/** The reasons of a filler match (`bench:match --earlier-matches`, `bench:retention`). */
+export const FILLER_REASONS = JSON.stringify({
+  keywords: [{ keyword: 'kehittäjä', word: 'ohjelmistokehittäjä' }],
+  facets: ['m:091'],
+});
+
 /** A seeded generator (mulberry32), so that a run can be repeated exactly. */
 export function random(seed: number) {
   let state = seed >>> 0;
