@@ -91,7 +91,12 @@ describe('pacedLoad', () => {
       else send(202);
     });
     const figures = await load(target, 2, 200, 1);
-    expect(figures.requests).toBe(200);
+    // Every request due is accounted for, sent and answered or not sent. Not whether the last
+    // one or two made it before the end: with other test files on the same cores, an answer due
+    // 15 ms before the end sometimes came after it, and the request behind it was not sent.
+    expect(figures.requests + figures.notSent).toBe(200);
+    expect(target.received()).toBe(figures.requests);
+    expect(figures.errors).toBe(0);
     expect(figures.max).toBeGreaterThanOrEqual(390);
     // The stalled request and the forty due behind it on its connection are all late: a fifth
     // of the sample, so p99 shows the stall too (from when they went, all but one took ~0 ms).
