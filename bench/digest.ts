@@ -26,6 +26,7 @@ import type { Deps } from '../src/deps';
 import { migrationsFolder } from '../src/entry/database';
 import { createJsonLog } from '../src/log';
 import { databaseUrl } from '../test/helpers/postgres-url';
+import { postgresServer } from './postgres-server';
 
 const { values } = parseArgs({
   options: {
@@ -68,6 +69,7 @@ const keyring = await createKeyring({
   hashKeys: config.EMAIL_HASH_KEY ?? [],
 });
 const database = await openDatabase();
+const server = values.engine === 'postgres' ? await postgresServer(database.db) : undefined;
 /** The fake provider runs in a process of its own, so that its work is not counted as ours. */
 const provider = spawn(process.execPath, ['--import', 'tsx', 'bench/fake-resend-process.ts'], {
   stdio: ['pipe', 'pipe', 'inherit'],
@@ -193,6 +195,7 @@ console.log(
   JSON.stringify({
     bench: 'digest',
     engine: values.engine,
+    ...server,
     digests: count,
     postingsMailed: result.postings,
     seconds: Math.round(seconds * 10) / 10,

@@ -49,6 +49,7 @@ import { sampleTermStats, termFrequency } from '../src/matching/term-stats';
 import { databaseUrl } from '../test/helpers/postgres-url';
 import { cpuSpent, processCpuMs } from './cpu';
 import { pacedLoad } from './paced';
+import { postgresServer } from './postgres-server';
 import { random, syntheticCriteria, syntheticPosting, vocabulary } from './synthetic';
 
 const { values: options } = parseArgs({
@@ -398,9 +399,11 @@ const run = (settings: autocannon.Options) =>
 
 const database = await prepareDatabase();
 progress(`${engine}: seeding ${alertCount} confirmed alerts`);
+let postgresFigures: Awaited<ReturnType<typeof postgresServer>> | undefined;
 {
   const seeding = await database.open();
   await seedAlerts(seeding.db);
+  postgresFigures = engine === 'postgres' ? await postgresServer(seeding.db) : undefined;
   await seeding.close();
 }
 
@@ -618,6 +621,7 @@ console.log(
   JSON.stringify({
     bench: 'http',
     engine,
+    ...postgresFigures,
     cpus: cpus().length,
     serverWorkers,
     durationSeconds: duration,

@@ -31,6 +31,7 @@ import { oracleMatches } from '../src/matching/oracle';
 import { analyseBatch, analysePosting, type MatchablePosting } from '../src/matching/posting';
 import { termFrequency } from '../src/matching/term-stats';
 import { cpuSpent, processCpuMs } from './cpu';
+import { postgresServer } from './postgres-server';
 import {
   FILLER_REASONS,
   POSTINGS_KEPT,
@@ -88,6 +89,7 @@ const rng = random(Number(options.seed));
 const words = vocabulary(rng);
 const database = await openDatabase();
 const { db } = database;
+const server = engine === 'postgres' ? await postgresServer(db) : undefined;
 
 // Term statistics from a sample of earlier postings, as the webhook accumulates them.
 const sampleCount = Number(options['sample-postings']);
@@ -244,6 +246,7 @@ const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 process.stdout.write(
   `${JSON.stringify({
     engine,
+    ...server,
     alerts: alertCount,
     postings: postings.length,
     batch: batchSize,

@@ -26,6 +26,7 @@ import { migrationsFolder } from '../src/entry/database';
 import { createJsonLog } from '../src/log';
 import { RETENTION_BATCH, RETENTION_LANES, runRetention } from '../src/retention/retention';
 import { databaseUrl } from '../test/helpers/postgres-url';
+import { postgresServer } from './postgres-server';
 import { FILLER_REASONS, POSTINGS_KEPT } from './synthetic';
 
 const { values } = parseArgs({
@@ -198,7 +199,7 @@ console.log(
   JSON.stringify({
     bench: 'retention',
     engine: 'postgres',
-    server: (await admin`show server_version`)[0]?.server_version,
+    ...(await postgresServer(database.db)),
     alerts: alertCount,
     tokenRows: alertCount * 4,
     anchorRows: alertCount * 2,
