@@ -399,11 +399,11 @@ const run = (settings: autocannon.Options) =>
 
 const database = await prepareDatabase();
 progress(`${engine}: seeding ${alertCount} confirmed alerts`);
-let postgresFigures: Awaited<ReturnType<typeof postgresServer>> | undefined;
+let databaseServer: Awaited<ReturnType<typeof postgresServer>> | undefined;
 {
   const seeding = await database.open();
   await seedAlerts(seeding.db);
-  postgresFigures = engine === 'postgres' ? await postgresServer(seeding.db) : undefined;
+  databaseServer = engine === 'postgres' ? await postgresServer(seeding.db) : undefined;
   await seeding.close();
 }
 
@@ -621,7 +621,7 @@ console.log(
   JSON.stringify({
     bench: 'http',
     engine,
-    ...postgresFigures,
+    ...databaseServer,
     cpus: cpus().length,
     serverWorkers,
     durationSeconds: duration,
