@@ -90,8 +90,8 @@ describe('retention (SPEC.md §1.2–1.4)', () => {
     const traces = async () =>
       queryRows<{ n: number }>(
         ctx.database.db,
-        sql`select (select count(*) from alert_tokens) + (select count(*) from messages
-              where alert_id is not null)::int as n`,
+        sql`select ((select count(*) from alert_tokens) + (select count(*) from messages
+              where alert_id is not null))::int as n`,
       );
     const [before] = await traces();
 
@@ -105,8 +105,8 @@ describe('retention (SPEC.md §1.2–1.4)', () => {
     expect(result.alerts).toBe(firstBytes.length);
     expect(await alertIds()).toEqual(later);
     // Only the later alert's dependents are left: its four token hashes and its email.
-    expect(Number(before?.n)).toBe(5 * (firstBytes.length + 1));
-    expect(Number((await traces())[0]?.n)).toBe(5);
+    expect(before?.n).toBe(5 * (firstBytes.length + 1));
+    expect((await traces())[0]?.n).toBe(5);
   });
 
   it('drops rate-limit records after a day and not-me blocks when they lapse', async () => {
