@@ -5,7 +5,8 @@
 -- the row of its connection (the backend's pid modulo 8) and adds all eight up. Subscriptions on
 -- different rows do not see each other's uncommitted counts, so when they race at the cap it can
 -- be passed by at most seven (one for each other row); a refusal still needs the cap reached by
--- committed subscriptions. Retention deletes the rows of past windows as before.
+-- committed subscriptions. Retention deletes the rows of past windows as before; the one row of
+-- the hour this migration runs in is no longer read, so that hour's count starts again at zero.
 -- Stores a pending alert (`p_alert`, a row of `alerts` as JSON, compiled) with its token hashes
 -- and its leased confirmation email, counting the request against its limits (SPEC.md §2
 -- "Subscribe", §5). Answers one row:
