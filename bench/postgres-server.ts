@@ -3,8 +3,8 @@ import { type Db, queryRows } from '../src/db/database';
 
 /**
  * The Postgres server a benchmark ran on: its version, and whether a commit waits for its WAL to
- * reach the disk (`fsync`, `synchronous_commit`). Without them subscribing costs Postgres about
- * a quarter less CPU (README "Load"), so every Postgres figure says which it was.
+ * reach the disk (`fsync`, `synchronous_commit`). Figures from the two kinds of server are not
+ * the same thing (README "Load" compares them), so every Postgres figure says which it was.
  */
 export async function postgresServer(db: Db) {
   const [row] = await queryRows<{ server: string; fsync: string; synchronous_commit: string }>(
