@@ -192,12 +192,12 @@ export const postings = pgTable(
  * Which postings matched which alert, once per pair, with what matched ("why this job"). Dies with
  * its alert or its posting, through statement triggers (migration 0002) rather than foreign keys:
  * the matcher records about 67 pairs per posting, and checking two foreign keys on each row took
- * four times as long as inserting it (README "Performance"). Each trigger deletes the matches of
- * every deleted alert or posting, whatever path deleted it, through the primary key or
- * `matches_posting_id_idx`. Nothing can slip in between: a batch deletes at its end the matches
- * it recorded for alerts deleted while it ran (`matchPostings`, migration 0008), and it has
- * upserted its postings, so a concurrent delete of one of them waits for the batch to commit and
- * then finds its matches.
+ * four times as long as inserting it (docs/performance-history.md, "Matching"). Each trigger
+ * deletes the matches of every deleted alert or posting, whatever path deleted it, through the
+ * primary key or `matches_posting_id_idx`. Nothing can slip in between: a batch deletes at its
+ * end the matches it recorded for alerts deleted while it ran (`matchPostings`, migration 0008),
+ * and it has upserted its postings, so a concurrent delete of one of them waits for the batch to
+ * commit and then finds its matches.
  */
 export const matches = pgTable(
   'matches',

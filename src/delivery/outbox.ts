@@ -11,7 +11,8 @@ import { counterIncrements } from '../operations/metrics';
  * An email as the outbox keeps it: the template and the props it renders from, rendered when it
  * is handed to the provider. A confirmation's props are a tenth of its HTML's size (800 bytes
  * against 8 KB), short enough for Postgres to keep in the row instead of its TOAST table: that
- * halved Postgres' work in storing a subscription and in marking it sent (README "Load").
+ * halved Postgres' work in storing a subscription and in marking it sent
+ * (docs/performance-history.md, "Load").
  */
 export type TemplatedEmail = {
   [T in TemplateName]: Omit<OutgoingEmail, 'html' | 'text' | 'template'> & {

@@ -204,7 +204,7 @@ function handled<T>(promise: Promise<T>): Promise<T> {
  * space-separated string, postings and reasons as numbers into lists of the distinct ones (an
  * alert hitting several postings usually hits them for the same reasons). At 1M alerts that is
  * 4 MB a batch instead of the 10 MB of JSON a row per pair made, and Postgres reads it in a
- * quarter of the time (README "Performance").
+ * quarter of the time (docs/performance-history.md, "Matching").
  */
 export async function recordMatches(
   db: Queryable,
