@@ -137,6 +137,12 @@ export async function recordAnswer(tx: Tx, deliveryId: string, response: object)
   );
 }
 
+/**
+ * Inserts or updates postings by id, in the order of their ids: each row stays locked until the
+ * call commits, so calls sending some of the same postings at once must lock them in the same
+ * order, or they wait for each other in a circle until Postgres aborts one (a deadlock, and a 500
+ * for its call).
+ */
 async function upsertPostings(tx: Tx, postings: Posting[], timeZone: string, now: Date) {
   if (postings.length === 0) return [];
   const rows = postings.map((posting) => ({
@@ -159,6 +165,7 @@ async function upsertPostings(tx: Tx, postings: Posting[], timeZone: string, now
           description text, employer text, url text, "publishedAt" timestamptz,
           deadline timestamptz, municipalities jsonb, regions jsonb, occupations jsonb,
           "employmentType" text, "workingTime" text, remote text, language text)
+        order by p.id
         on conflict (id) do update set
           title = excluded.title, description = excluded.description,
           employer = excluded.employer, url = excluded.url, published_at = excluded.published_at,
