@@ -44,7 +44,7 @@ describe('concurrent calls of the match webhook', () => {
         }),
       );
 
-      // Each posting was new to exactly one call, and each pair was recorded by that call.
+      // Each posting was new to exactly one call, and the calls recorded each pair once in all.
       expect(answers.reduce((sum, answer) => sum + answer.new, 0)).toBe(postings.length);
       expect(answers.reduce((sum, answer) => sum + answer.matched, 0)).toBe(
         postings.length * alertIds.length,
