@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { alerts } from '../src/db/schema';
 import { subscribe, subscribeAndConfirm } from './helpers/alerts';
 import { createTestContext, setupTestContext } from './helpers/context';
-import { postSigned } from './helpers/postings';
+import { postSigned, signedHeaders } from './helpers/postings';
 import { findInDatabase } from './helpers/scan';
 
 const RESEND_SECRET = `whsec_${Buffer.alloc(32, 5).toString('base64')}`;
@@ -30,6 +30,38 @@ describe('POST /v1/email-events (Resend, signed the Standard Webhooks way)', () 
     expect(await response.json()).toEqual({ deletedAlerts: 2 });
     expect(await remaining()).toBe(1);
     expect(await findInDatabase(ctx.database.db, first.id)).toEqual([]);
+  });
+
+  it('takes the headers as Resend sends them, named svix-id, svix-timestamp, svix-signature', async () => {
+    await subscribeAndConfirm(ctx);
+    const payload = JSON.stringify(event('email.complained', { to: [victim] }));
+    const signed = signedHeaders({
+      id: 'msg_svix_1',
+      signedAt: ctx.clock.now(),
+      payload,
+      secret: RESEND_SECRET,
+    });
+    const svix = (forged: boolean) => ({
+      'content-type': 'application/json',
+      'svix-id': signed['webhook-id'],
+      'svix-timestamp': signed['webhook-timestamp'],
+      'svix-signature': forged ? 'v1,AAAA' : signed['webhook-signature'],
+    });
+    const forged = await ctx.app.request('/v1/email-events', {
+      method: 'POST',
+      headers: svix(true),
+      body: payload,
+    });
+    expect(forged.status).toBe(401);
+    expect(await remaining()).toBe(1);
+    const response = await ctx.app.request('/v1/email-events', {
+      method: 'POST',
+      headers: svix(false),
+      body: payload,
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ deletedAlerts: 1 });
+    expect(await remaining()).toBe(0);
   });
 
   it('deletes on a complaint, and only counts a transient bounce or a delivery', async () => {

@@ -195,6 +195,48 @@ describe('POST /v1/postings', () => {
     }
   });
 
+  it('refuses with 422 what Postgres could not store, instead of failing with 500', async () => {
+    // Each of these reached the database once and made the call fail with 500: jsonb holds no
+    // NUL and no lone surrogate, Postgres has no year 0, and a year past 9999 once the offset
+    // is applied is written `+010000` by toISOString.
+    const refused: Array<[Record<string, unknown>, string, string]> = [
+      [{ url: 'https://jobs.example.org/a\u0000b' }, 'url', 'must not hold control characters'],
+      [{ url: 'https://jobs.example.org/a\ud800b' }, 'url', 'must not hold control characters'],
+      [{ publishedAt: '0000-06-01T00:00:00Z' }, 'publishedAt', 'between the years 1000 and 9999'],
+      [{ publishedAt: '9999-12-31T23:59:59-01:00' }, 'publishedAt', 'between the years'],
+      [{ deadline: '9999-12-31T23:00:00-12:00' }, 'deadline', 'between the years 1000 and 9999'],
+      [{ deadline: '0099-12-31' }, 'deadline', 'between the years 1000 and 9999'],
+    ];
+    for (const [fields, field, message] of refused) {
+      const response = await postPostings(ctx, [jobPosting(ctx), jobPosting(ctx, fields)]);
+      expect(response.status, JSON.stringify(fields)).toBe(422);
+      const body = await response.json();
+      expect(body.error.details).toEqual([
+        { path: `postings.1.${field}`, message: expect.stringContaining(message) },
+      ]);
+    }
+    expect(await countRows(ctx.database.db, 'postings')).toBe(0);
+    const edges = [
+      jobPosting(ctx, { publishedAt: '1000-01-01T00:00:00Z', deadline: '9999-12-31' }),
+      jobPosting(ctx, { deadline: '9999-12-31T23:59:59Z' }),
+    ];
+    expect((await postPostings(ctx, edges)).status).toBe(200);
+  });
+
+  it('stores a posting holding a word of thousands of letters, and still matches its words', async () => {
+    // The word's stem was a term too long for an index entry (about 2.7 KB) and the call failed
+    // with 500; a word is now analysed up to its first 100 letters.
+    await insertActiveAlert(ctx.database.db, { keywords: 'kehittäjä' }, ctx.clock.now());
+    const word = Array.from({ length: 3000 }, (_, index) => 'abcdefghij'[(index * 7) % 10]).join(
+      '',
+    );
+    const response = await postPostings(ctx, [
+      jobPosting(ctx, { title: 'Ohjelmistokehittäjä', description: `Hae nyt. ${word}` }),
+    ]);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ new: 1, matched: 1 });
+  });
+
   it('takes a date deadline in summer time as the end of that day, UTC+3', async () => {
     await postPostings(ctx, [jobPosting(ctx, { deadline: '2026-06-30' })]);
     const [row] = await ctx.database.db.select().from(postings);

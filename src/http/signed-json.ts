@@ -22,9 +22,9 @@ export async function readSignedJson<T extends z.ZodType>(
   const deliveryId = await verifyWebhook({
     secret: options.secret,
     headers: {
-      id: c.req.header('webhook-id'),
-      timestamp: c.req.header('webhook-timestamp'),
-      signature: c.req.header('webhook-signature'),
+      id: signedHeader(c, 'id'),
+      timestamp: signedHeader(c, 'timestamp'),
+      signature: signedHeader(c, 'signature'),
     },
     body,
     now: options.now,
@@ -43,4 +43,12 @@ export async function readSignedJson<T extends z.ZodType>(
     );
   }
   return { deliveryId, input: parsed.data };
+}
+
+/**
+ * A Standard Webhooks header, or its Svix name: Resend's webhooks are sent by Svix, which signs
+ * the same way but names the headers `svix-id`, `svix-timestamp` and `svix-signature`.
+ */
+function signedHeader(c: Context, name: 'id' | 'timestamp' | 'signature'): string | undefined {
+  return c.req.header(`webhook-${name}`) ?? c.req.header(`svix-${name}`);
 }

@@ -86,14 +86,30 @@ export function tokenize(text: string): { words: string[]; joined: string[] } {
   for (const found of text.normalize('NFC').toLowerCase().match(WORD) ?? []) {
     const chunk = found.includes('’') ? found.replace(/’/g, "'") : found;
     if (!HYPHEN.test(chunk)) {
-      words.push(chunk);
+      words.push(capped(chunk));
       continue;
     }
     const parts = chunk.split(HYPHEN);
-    words.push(...parts);
-    joined.push(parts.join(''));
+    for (const part of parts) words.push(capped(part));
+    joined.push(capped(parts.join('')));
   }
   return { words, joined };
+}
+
+/**
+ * The longest word analysed, in UTF-16 units; a longer one is cut to it, in alerts and postings
+ * alike. Finnish compounds stay well under it (`lentokonesuihkuturbiinimoottoriapumekaanikko…`
+ * has 61 letters), while a string of thousands of letters would have thousands of compound
+ * endings, each a term too long for an index entry.
+ */
+export const MAX_WORD_LENGTH = 100;
+
+function capped(word: string): string {
+  if (word.length <= MAX_WORD_LENGTH) return word;
+  const end = isLowSurrogate(word.charCodeAt(MAX_WORD_LENGTH))
+    ? MAX_WORD_LENGTH - 1
+    : MAX_WORD_LENGTH;
+  return word.slice(0, end);
 }
 
 /**

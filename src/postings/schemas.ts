@@ -27,16 +27,37 @@ const optional = <T extends z.ZodType>(schema: T) =>
 const codes = (pattern: RegExp, what: string) =>
   optional(z.array(z.string().regex(pattern, `must be ${what}`)).max(100));
 
-/** Postgres text holds no NUL and jsonb no lone surrogate: ids with either are refused. */
+/** Postgres text holds no NUL and jsonb no lone surrogate: values with either are refused. */
+const NO_CONTROLS = /^[^\p{Cc}\p{Cs}]*$/u;
+const NO_CONTROLS_MESSAGE = 'must not hold control characters or lone surrogates';
+
 export const postingIdSchema = z
   .string()
   .min(1, 'must not be empty')
   .max(128, 'must be at most 128 characters')
-  .regex(/^[^\p{Cc}\p{Cs}]*$/u, 'must not hold control characters or lone surrogates');
+  .regex(NO_CONTROLS, NO_CONTROLS_MESSAGE);
 
-const instant = z.iso
-  .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' })
-  .transform((value) => new Date(value));
+/**
+ * Years with four digits, once a date-time's offset is applied: Postgres has no year 0, and
+ * `toISOString` writes a year past 9999 as `+010000`, which it cannot read. A date outside is
+ * a mistake of the sender, and the delivery is refused with the rest of its postings.
+ */
+const FIRST_INSTANT = Date.UTC(1000, 0, 1);
+const LAST_INSTANT = Date.UTC(10_000, 0, 1) - 1;
+const YEARS_MESSAGE = 'must lie between the years 1000 and 9999';
+
+const dateTime = z.iso.datetime({
+  offset: true,
+  message: 'must be an ISO 8601 date-time with a time zone',
+});
+
+/** A date alone (`2026-12-31`) stays a string; a date-time becomes its instant. */
+const inYears = (value: Date | string) =>
+  typeof value === 'string'
+    ? value >= '1000'
+    : value.getTime() >= FIRST_INSTANT && value.getTime() <= LAST_INSTANT;
+
+const instant = dateTime.transform((value) => new Date(value)).refine(inYears, YEARS_MESSAGE);
 
 /** A posting as the pipeline sends it (SPEC.md §3). Fields this service does not know are dropped. */
 export const postingSchema = z.object({
@@ -46,13 +67,16 @@ export const postingSchema = z.object({
   employer: optional(text(300)),
   url: z
     .url({ protocol: /^https$/, message: 'must be an https URL' })
-    .max(2000, 'must be at most 2000 characters'),
+    .max(2000, 'must be at most 2000 characters')
+    .regex(NO_CONTROLS, NO_CONTROLS_MESSAGE),
   publishedAt: instant,
   /** a date-time, or a date meaning the end of that day in the service's time zone */
   deadline: optional(
-    z.union([instant, z.iso.date()], {
-      message: 'must be an ISO 8601 date or date-time with a time zone',
-    }),
+    z
+      .union([dateTime.transform((value) => new Date(value)), z.iso.date()], {
+        message: 'must be an ISO 8601 date or date-time with a time zone',
+      })
+      .refine(inYears, YEARS_MESSAGE),
   ),
   municipalities: codes(/^\d{3}$/, 'a 3-digit municipality code'),
   regions: codes(/^\d{2}$/, 'a 2-digit region code'),
