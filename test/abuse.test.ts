@@ -56,6 +56,49 @@ describe('abuse resistance (SPEC.md §5)', () => {
     expect((await fromIp('203.0.113.7')).status).toBe(202);
   });
 
+  it('takes the IP a client cannot write: the socket peer, the last X-Forwarded-For entry', async () => {
+    // One client rotating a header of its choice used to pass for 25 different ones: Node took
+    // CF-Connecting-IP from any client, and the first X-Forwarded-For entry, which a client
+    // writes itself when the proxy appends to it.
+    const peer = { incoming: { socket: { remoteAddress: '198.51.100.77' } } };
+    const forged = async (i: number) =>
+      (
+        await ctx.app.request(
+          '/v1/alerts',
+          {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'cf-connecting-ip': `10.0.0.${i}`,
+              'x-forwarded-for': `10.1.0.${i}, 203.0.113.50`,
+            },
+            body: JSON.stringify({ ...validSubscription, email: `forged${i}@example.org` }),
+          },
+          peer,
+        )
+      ).status;
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++) statuses.push(await forged(i));
+    expect(statuses.filter((status) => status === 202)).toHaveLength(20);
+    expect(statuses[20]).toBe(429);
+    // The proxy's entry was the limited one: another proxy-added entry is another client.
+    expect((await fromIp('10.1.0.1, 203.0.113.51')).status).toBe(202);
+    expect((await fromIp('203.0.113.50')).status).toBe(429);
+    // Without TRUST_PROXY the socket's peer is the client, whatever the headers say.
+    const direct = await createTestContext();
+    try {
+      const logged = () => JSON.parse(direct.logLines.at(-1) ?? '{}').ip;
+      await direct.app.request(
+        '/healthz',
+        { headers: { 'cf-connecting-ip': '10.9.9.9', 'x-forwarded-for': '10.8.8.8' } },
+        peer,
+      );
+      expect(logged()).toBe('198.51.100.77');
+    } finally {
+      await direct.close();
+    }
+  });
+
   it('counts invalid requests and manage-link requests against the same IP limit', async () => {
     for (let i = 0; i < 10; i++) await fromIp('203.0.113.9', { email: 'nope' });
     for (let i = 0; i < 10; i++) {
