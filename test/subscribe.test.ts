@@ -259,6 +259,34 @@ describe('POST /v1/alerts with bad input', () => {
       'invalid_input',
       'searchUrl',
     ],
+    // Postgres refuses both in jsonb: these used to fail with 500.
+    [
+      'a search URL holding a NUL',
+      () => subscribe(ctx, { searchUrl: 'https://jobs.example.org/haku?q=\u0000' }),
+      422,
+      'invalid_input',
+      'searchUrl',
+    ],
+    [
+      'a search URL holding a lone surrogate',
+      () => subscribe(ctx, { searchUrl: 'https://jobs.example.org/haku\ud800' }),
+      422,
+      'invalid_input',
+      'searchUrl',
+    ],
+    [
+      'a form whose search URL holds %00',
+      () =>
+        postForm(
+          ctx,
+          '/v1/alerts',
+          { keywords: 'kokki', searchUrl: 'https://jobs.example.org/\u0000', acceptTerms: 'on' },
+          { accept: 'application/json' },
+        ),
+      422,
+      'invalid_input',
+      'searchUrl',
+    ],
     ['an unknown top-level field', () => subscribe(ctx, { admin: true }), 422, 'invalid_input', ''],
     [
       'a body that is not an object',

@@ -44,6 +44,13 @@ export function cleanText(value: string): string {
     .trim();
 }
 
+/**
+ * Values kept as sent, such as ids and URLs, are refused rather than cleaned when they hold a
+ * control character or a lone surrogate: Postgres text holds no NUL and jsonb no lone surrogate.
+ */
+export const NO_CONTROLS = /^[^\p{Cc}\p{Cs}]*$/u;
+export const NO_CONTROLS_MESSAGE = 'must not hold control characters or lone surrogates';
+
 export const keywordsSchema = z
   .string()
   .transform(cleanText)

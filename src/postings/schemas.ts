@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { employmentTypes, postingLanguages, workingTimes } from '../alerts/criteria';
+import {
+  employmentTypes,
+  NO_CONTROLS,
+  NO_CONTROLS_MESSAGE,
+  postingLanguages,
+  workingTimes,
+} from '../alerts/criteria';
 import { remoteModes } from '../db/schema';
 
 /** The most postings one webhook call may carry (SPEC.md §2). */
@@ -26,10 +32,6 @@ const optional = <T extends z.ZodType>(schema: T) =>
 
 const codes = (pattern: RegExp, what: string) =>
   optional(z.array(z.string().regex(pattern, `must be ${what}`)).max(100));
-
-/** Postgres text holds no NUL and jsonb no lone surrogate: values with either are refused. */
-const NO_CONTROLS = /^[^\p{Cc}\p{Cs}]*$/u;
-const NO_CONTROLS_MESSAGE = 'must not hold control characters or lone surrogates';
 
 export const postingIdSchema = z
   .string()
