@@ -88,7 +88,9 @@ await database.db.insert(postings).values(
     description: 'Kehitämme verkkopalveluja.',
     employer: 'Esimerkki Oy',
     url: `https://jobs.example.org/${id}`,
-    publishedAt: new Date(now.getTime() - 3_600_000 - n * 60_000),
+    // Published and matched a day ago, so that today's 07:00 slot has every daily alert due,
+    // whatever time of day the bench runs.
+    publishedAt: new Date(now.getTime() - 26 * 3_600_000 - n * 60_000),
     deadline: new Date(now.getTime() + 14 * 86_400_000),
     municipalities: ['091'],
     regions: ['01'],
@@ -129,7 +131,7 @@ for (let start = 0; start < count; start += 1000) {
         .map((postingId) => ({
           alertId: row.id,
           postingId,
-          matchedAt: new Date(now.getTime() - 3_000_000),
+          matchedAt: new Date(now.getTime() - 25 * 3_600_000),
           reasons: {
             keywords: [{ keyword: 'ohjelmistokehittäjä', word: 'ohjelmistokehittäjä' }],
             facets: ['m:091'],

@@ -127,6 +127,27 @@ describe('digests (SPEC.md §2 "Receive digests")', () => {
     expect(await run('2026-10-25T05:00:00Z')).toMatchObject({ digests: 1 });
   });
 
+  it('mails a match recorded after a quiet 07:00 at the next 07:00, not on the next run', async () => {
+    // A slot that found nothing used to leave the alert due, and a match of 10:00 went out at
+    // the next run, five minutes later: a daily alert mailed at 10:05, a weekly one on Wednesday.
+    await subscribeAndConfirm(ctx); // Monday 2 March 2026, 12:00 in Helsinki
+    expect(await run('2026-03-03T05:00:00Z')).toMatchObject({ digests: 0 });
+    ctx.clock.set(new Date('2026-03-03T08:00:00Z'));
+    await publish(1);
+    expect(await run('2026-03-03T08:05:00Z')).toMatchObject({ digests: 0 });
+    expect(await run('2026-03-04T04:59:00Z')).toMatchObject({ digests: 0 });
+    expect(await run('2026-03-04T05:00:00Z')).toMatchObject({ digests: 1, postings: 1 });
+
+    await ctx.reset();
+    await subscribeAndConfirm(ctx, { frequency: 'weekly' });
+    expect(await run('2026-03-09T05:00:00Z')).toMatchObject({ digests: 0 });
+    ctx.clock.set(new Date('2026-03-11T10:00:00Z')); // Wednesday
+    await publish(1);
+    expect(await run('2026-03-11T10:05:00Z')).toMatchObject({ digests: 0 });
+    expect(await run('2026-03-16T04:59:00Z')).toMatchObject({ digests: 0 });
+    expect(await run('2026-03-16T05:00:00Z')).toMatchObject({ digests: 1, postings: 1 });
+  });
+
   it('mails immediate alerts on the next run after the match', async () => {
     await subscribeAndConfirm(ctx, { frequency: 'immediate' });
     await publish(2);

@@ -48,6 +48,11 @@ export async function runDigests({
         frequency: alerts.frequency,
         lastDigestAt: alerts.lastDigestAt,
         confirmedAt: alerts.confirmedAt,
+        oldestUnmailedAt: sql`(
+          select min(${matches.matchedAt}) from ${matches}
+          where ${matches.alertId} = ${alerts.id} and ${matches.mailedAt} is null)`.mapWith(
+          matches.matchedAt,
+        ),
       })
       .from(alerts)
       .where(
@@ -93,9 +98,8 @@ async function composeDigests(
       .from(alerts)
       .where(and(inArray(alerts.id, alertIds), eq(alerts.status, 'active')))
       .for('update', { skipLocked: true });
-    const due = locked.filter((alert) => isDigestDue(alert, now, deps.config.TIMEZONE));
-    if (due.length === 0) return [];
-    const rows = await tx
+    if (locked.length === 0) return [];
+    const unmailed = await tx
       .select({ match: matches, posting: postings })
       .from(matches)
       .innerJoin(postings, eq(postings.id, matches.postingId))
@@ -103,12 +107,27 @@ async function composeDigests(
         and(
           inArray(
             matches.alertId,
-            due.map((alert) => alert.id),
+            locked.map((alert) => alert.id),
           ),
           isNull(matches.mailedAt),
         ),
       )
       .orderBy(desc(postings.publishedAt), asc(postings.id));
+    const oldest = new Map<string, Date>();
+    for (const { match } of unmailed) {
+      const seen = oldest.get(match.alertId);
+      if (!seen || match.matchedAt < seen) oldest.set(match.alertId, match.matchedAt);
+    }
+    const due = locked.filter((alert) =>
+      isDigestDue(
+        { ...alert, oldestUnmailedAt: oldest.get(alert.id) ?? null },
+        now,
+        deps.config.TIMEZONE,
+      ),
+    );
+    if (due.length === 0) return [];
+    const dueIds = new Set(due.map((alert) => alert.id));
+    const rows = unmailed.filter((row) => dueIds.has(row.match.alertId));
 
     const emails: QueuedEmail[] = [];
     for (const alert of due) {

@@ -42,11 +42,20 @@ describe('latestDigestSlot', () => {
 
 describe('isDigestDue', () => {
   const confirmedAt = at('2026-01-15T08:00:00Z');
+  const matched = at('2026-01-15T09:00:00Z');
 
   it('waits for the first 07:00 after confirmation', () => {
-    const alert = { frequency: 'daily' as const, lastDigestAt: null, confirmedAt };
+    const alert = {
+      frequency: 'daily' as const,
+      lastDigestAt: null,
+      confirmedAt,
+      oldestUnmailedAt: matched,
+    };
     expect(isDigestDue(alert, at('2026-01-15T20:00:00Z'), zone)).toBe(false);
     expect(isDigestDue(alert, at('2026-01-16T05:00:00Z'), zone)).toBe(true);
+    expect(
+      isDigestDue({ ...alert, oldestUnmailedAt: null }, at('2026-01-16T05:00:00Z'), zone),
+    ).toBe(false);
   });
 
   it('is due once per slot however long the service was down', () => {
@@ -54,23 +63,52 @@ describe('isDigestDue', () => {
       frequency: 'daily' as const,
       lastDigestAt: at('2026-01-10T05:00:00Z'),
       confirmedAt,
+      oldestUnmailedAt: matched,
     };
     expect(isDigestDue(alert, at('2026-01-17T09:00:00Z'), zone)).toBe(true);
-    const after = { ...alert, lastDigestAt: at('2026-01-17T09:00:00Z') };
-    expect(isDigestDue(after, at('2026-01-17T23:00:00Z'), zone)).toBe(false);
-    expect(isDigestDue(after, at('2026-01-18T05:00:00Z'), zone)).toBe(true);
+    const after = { ...alert, lastDigestAt: at('2026-01-17T09:00:00Z'), oldestUnmailedAt: null };
+    const nextMatch = { ...after, oldestUnmailedAt: at('2026-01-17T10:00:00Z') };
+    expect(isDigestDue(nextMatch, at('2026-01-17T23:00:00Z'), zone)).toBe(false);
+    expect(isDigestDue(nextMatch, at('2026-01-18T05:00:00Z'), zone)).toBe(true);
   });
 
-  it('is always due for immediate alerts, and never for unconfirmed ones', () => {
+  it('keeps a match recorded after a slot that found nothing for the next slot', () => {
+    // 07:00 on the 16th passed with nothing to mail; a match at 10:00 waits for the 17th.
+    const daily = {
+      frequency: 'daily' as const,
+      lastDigestAt: null,
+      confirmedAt,
+      oldestUnmailedAt: at('2026-01-16T08:00:00Z'),
+    };
+    expect(isDigestDue(daily, at('2026-01-16T08:05:00Z'), zone)).toBe(false);
+    expect(isDigestDue(daily, at('2026-01-17T04:59:00Z'), zone)).toBe(false);
+    expect(isDigestDue(daily, at('2026-01-17T05:00:00Z'), zone)).toBe(true);
+    // Weekly: a match of Wednesday the 21st waits for Monday the 26th, 07:00 in Helsinki.
+    const weekly = {
+      ...daily,
+      frequency: 'weekly' as const,
+      oldestUnmailedAt: at('2026-01-21T10:00:00Z'),
+    };
+    expect(isDigestDue(weekly, at('2026-01-21T10:05:00Z'), zone)).toBe(false);
+    expect(isDigestDue(weekly, at('2026-01-26T04:59:00Z'), zone)).toBe(false);
+    expect(isDigestDue(weekly, at('2026-01-26T05:00:00Z'), zone)).toBe(true);
+  });
+
+  it('is due for immediate alerts with a match not yet mailed, and never for unconfirmed ones', () => {
+    const immediate = {
+      frequency: 'immediate' as const,
+      lastDigestAt: confirmedAt,
+      confirmedAt,
+      oldestUnmailedAt: confirmedAt,
+    };
+    expect(isDigestDue(immediate, confirmedAt, zone)).toBe(true);
+    expect(isDigestDue({ ...immediate, oldestUnmailedAt: null }, confirmedAt, zone)).toBe(false);
     expect(
       isDigestDue(
-        { frequency: 'immediate', lastDigestAt: confirmedAt, confirmedAt },
+        { frequency: 'daily', lastDigestAt: null, confirmedAt: null, oldestUnmailedAt: matched },
         confirmedAt,
         zone,
       ),
-    ).toBe(true);
-    expect(
-      isDigestDue({ frequency: 'daily', lastDigestAt: null, confirmedAt: null }, confirmedAt, zone),
     ).toBe(false);
   });
 });

@@ -87,17 +87,27 @@ export function latestDigestSlot(frequency: Frequency, now: Date, timeZone: stri
 }
 
 /**
- * Whether an alert is due a digest now: its last digest (or, before the first one, its
- * confirmation) came before the latest slot. A service that was down for a week finds each alert
- * due once, not seven times.
+ * Whether an alert is due a digest now: one of its matches not yet mailed was recorded by the
+ * latest slot, and its last digest (or, before the first one, its confirmation) came before that
+ * slot. A match recorded after the slot waits for the next one: a daily alert whose 07:00 found
+ * nothing is mailed a match of 10:00 at 07:00 the next day, not at once. A service that was down
+ * for a week finds each alert due once, not seven times. Immediate alerts are due whenever they
+ * have a match not yet mailed.
  */
 export function isDigestDue(
-  alert: { frequency: Frequency; lastDigestAt: Date | null; confirmedAt: Date | null },
+  alert: {
+    frequency: Frequency;
+    lastDigestAt: Date | null;
+    confirmedAt: Date | null;
+    /** when the oldest of its matches not yet mailed was recorded; null when there is none */
+    oldestUnmailedAt: Date | null;
+  },
   now: Date,
   timeZone: string,
 ): boolean {
   const since = alert.lastDigestAt ?? alert.confirmedAt;
-  if (!since) return false;
+  if (!since || !alert.oldestUnmailedAt) return false;
   if (alert.frequency === 'immediate') return true;
-  return since.getTime() < latestDigestSlot(alert.frequency, now, timeZone).getTime();
+  const slot = latestDigestSlot(alert.frequency, now, timeZone).getTime();
+  return since.getTime() < slot && alert.oldestUnmailedAt.getTime() <= slot;
 }
