@@ -127,6 +127,19 @@ describe('parseConfig', () => {
       ],
       ['EMAIL_HASH_KEY', { EMAIL_ENCRYPTION_KEY: keyA, EMAIL_HASH_KEY: 'not base64!' }],
       ['PENDING_TTL_HOURS', { PENDING_TTL_HOURS: '0' }],
+      // Each of these passed, then failed at its first use: the keyring's decoder refused the
+      // padding at start-up with a message naming no setting, a webhook secret of a length no
+      // base64 has made every delivery a 500, and a query or fragment broke every link.
+      [
+        'EMAIL_ENCRYPTION_KEY',
+        { EMAIL_ENCRYPTION_KEY: `${'A'.repeat(43)}==`, EMAIL_HASH_KEY: keyA },
+      ],
+      ['EMAIL_HASH_KEY', { EMAIL_ENCRYPTION_KEY: keyA, EMAIL_HASH_KEY: `${'B'.repeat(43)}==` }],
+      ['POSTINGS_WEBHOOK_SECRET', { POSTINGS_WEBHOOK_SECRET: `whsec_${'C'.repeat(41)}` }],
+      ['RESEND_WEBHOOK_SECRET', { RESEND_WEBHOOK_SECRET: `whsec_${'D'.repeat(41)}` }],
+      ['PUBLIC_BASE_URL', { PUBLIC_BASE_URL: 'https://vahti.example.org?x=1' }],
+      ['PUBLIC_BASE_URL', { PUBLIC_BASE_URL: 'https://vahti.example.org/#top' }],
+      ['PUBLIC_BASE_URL', { PUBLIC_BASE_URL: 'https://user:secret@vahti.example.org' }],
     ])('%s (%j)', (setting, env) => {
       const error = configError(env);
       expect(error.name).toBe('ConfigError');

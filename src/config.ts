@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fromBase64 } from './crypto/encoding';
 
 const csv = (value: string) =>
   value
@@ -21,9 +22,17 @@ const keyList = z
       .min(1, 'must hold at least one key'),
   );
 
+/**
+ * The bytes a base64 value decodes to, by the decoder the keyring and the webhooks use; -1 when
+ * that decoder refuses it (a length no base64 has, padding in the wrong place), so that a value
+ * that would fail at the first use stops the start-up instead, named.
+ */
 function decodedLength(base64: string): number {
-  const unpadded = base64.replace(/=+$/, '');
-  return Math.floor((unpadded.length * 3) / 4);
+  try {
+    return fromBase64(base64).length;
+  } catch {
+    return -1;
+  }
 }
 
 /** A Standard Webhooks secret: `whsec_` and base64 of 24 to 64 bytes. */
@@ -49,7 +58,13 @@ export const configSchema = z
     PORT: z.coerce.number().int().min(1).max(65535).default(8787),
     /** HTTP worker processes on Node; more than one needs Postgres (DATABASE_URL) */
     WORKERS: z.coerce.number().int().min(1).max(64).default(1),
-    PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    PUBLIC_BASE_URL: z
+      .url({ protocol: /^https?$/ })
+      .refine((value) => {
+        const url = new URL(value);
+        return !url.search && !url.hash && !url.username && !url.password;
+      }, 'must be an origin, optionally with a path: no query, fragment or credentials')
+      .optional(),
     DATA_DIR: z.string().min(1).default('var/pgdata'),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     EMAIL_ENCRYPTION_KEY: keyList.optional(),
