@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { alerts } from '../src/db/schema';
-import { postForm, subscribeAndConfirm, validSubscription } from './helpers/alerts';
+import { postForm, postJson, subscribeAndConfirm, validSubscription } from './helpers/alerts';
 import { setupTestContext } from './helpers/context';
 import { dumpAllRows, findInDatabase } from './helpers/scan';
 
@@ -82,6 +82,16 @@ describe('the manage page', () => {
     });
     expect(response.status).toBe(422);
     expect((await alertRow(alert.id))?.frequency).toBe('daily');
+    // The error names the field that was wrong (it used to name frequency whatever it was).
+    const language = await postJson(ctx, '/alerts/manage', {
+      token: alert.manageToken,
+      locale: 'de',
+    });
+    expect(language.status).toBe(422);
+    expect((await language.json()).error.details).toEqual([
+      { path: 'locale', message: expect.any(String) },
+    ]);
+    expect((await alertRow(alert.id))?.locale).toBe('fi');
   });
 
   it('renews for three months from the click, recording fresh consent', async () => {
@@ -204,7 +214,8 @@ describe('one-click unsubscribe (RFC 8058)', () => {
     const body = 'List-Unsubscribe=One-Click';
     const type = 'application/x-www-form-urlencoded';
     await oneClick(alert.unsubscribeToken, body, type);
-    for (const token of [alert.unsubscribeToken, 'B'.repeat(43)]) {
+    // A malformed token is an unknown one too: the POST used to answer it 422.
+    for (const token of [alert.unsubscribeToken, 'B'.repeat(43), 'abc', 'not.a.token', '']) {
       const post = await oneClick(token, body, type);
       expect(post.status).toBe(200);
       expect(await post.text()).toContain('Tätä vahtia ei enää ole');

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { type Locale, locales } from '../db/schema';
-import { AppError, invalidInput } from '../errors';
+import { AppError } from '../errors';
 import { firstField, readBody, wantsHtml } from '../http/body';
 import { linkTokenPost, tokenSchema } from './schemas';
 
@@ -28,12 +28,22 @@ export async function readTokenPost(
     }
   }
   const parsed = linkTokenPost.safeParse({ token: fields.token ?? c.req.query('token') });
-  if (!parsed.success) {
-    throw invalidInput('The link token is missing or malformed.', [
+  if (!parsed.success) throw new MalformedToken();
+  return { token: parsed.data.token, html: body.kind === 'form' || wantsHtml(c), fields };
+}
+
+/** A token POST whose token is missing or malformed: 422 unless the route says otherwise. */
+class MalformedToken extends AppError {
+  constructor() {
+    super('invalid_input', 'The link token is missing or malformed.', [
       { path: 'token', message: 'must be the token from the link' },
     ]);
   }
-  return { token: parsed.data.token, html: body.kind === 'form' || wantsHtml(c), fields };
+}
+
+export function ignoreMalformedToken(error: unknown): undefined {
+  if (error instanceof MalformedToken) return undefined;
+  throw error;
 }
 
 export function ignoreNotFound(error: unknown): undefined {

@@ -2,12 +2,19 @@
 import { type Context, Hono } from 'hono';
 import { frequencies, type Locale, locales } from '../db/schema';
 import type { Deps } from '../deps';
-import { invalidInput } from '../errors';
+import { detailsFromIssues, invalidInput } from '../errors';
 import { Page, SummaryList, TokenForm } from '../http/layout';
 import { formatDate, pageStrings } from '../http/strings';
 import { ALERT_LIFETIME_MONTHS, addMonths } from '../time';
 import { describeCriteria, languageName } from './describe';
-import { ignoreNotFound, pageLocale, pagePath, queryToken, readTokenPost } from './http';
+import {
+  ignoreMalformedToken,
+  ignoreNotFound,
+  pageLocale,
+  pagePath,
+  queryToken,
+  readTokenPost,
+} from './http';
 import {
   alertSettings,
   deleteAlert,
@@ -261,9 +268,10 @@ export function alertPages(deps: Deps) {
         locale: fields.locale || undefined,
       });
       if (!settings.success) {
-        throw invalidInput('Choose a frequency and a language from the lists.', [
-          { path: 'frequency', message: 'must be daily, weekly or immediate' },
-        ]);
+        throw invalidInput(
+          'Choose a frequency and a language from the lists.',
+          detailsFromIssues(settings.error.issues),
+        );
       }
       const alert = await updateAlertSettings({ deps, token, settings: settings.data }).catch(
         ignoreNotFound,
@@ -342,8 +350,11 @@ export function alertPages(deps: Deps) {
     })
     .post('/unsubscribe', async (c) => {
       // RFC 8058: the mail client POSTs `List-Unsubscribe=One-Click` to the URL of the header,
-      // which carries the token; no cookie or other credential is involved.
-      const { token, fields } = await readTokenPost(c);
+      // which carries the token; no cookie or other credential is involved. A malformed token
+      // is one no alert has: the same calm page as an unknown one (SPEC.md §2 "Unsubscribe").
+      const post = await readTokenPost(c).catch(ignoreMalformedToken);
+      if (!post) return linkGone(c, 200);
+      const { token, fields } = post;
       if (fields['List-Unsubscribe'] !== 'One-Click') {
         throw invalidInput('A one-click unsubscribe posts List-Unsubscribe=One-Click.', [
           { path: 'List-Unsubscribe', message: 'must be One-Click' },
