@@ -135,6 +135,22 @@ describe('POST /v1/alerts', () => {
     expect(response.status).toBe(202);
     expect(await alertCount()).toBe(0);
     expect(ctx.mailer.sent).toHaveLength(0);
+    // Whatever else the bot got wrong: a 422 would tell it that it was seen through.
+    const answer = await response.text();
+    for (const [path, body] of [
+      ['/v1/alerts', { ...validSubscription, email: 'nope', website: 'http://spam.example' }],
+      ['/v1/alerts', { criteria: { salary: 1 }, website: 'x' }],
+      ['/v1/alerts/manage-link', { email: 'nope', website: 'http://spam.example' }],
+    ] as const) {
+      const bot = await postJson(ctx, path, body);
+      expect(bot.status, JSON.stringify(body)).toBe(202);
+      expect(await bot.text()).toBe(answer);
+    }
+    const form = await postForm(ctx, '/v1/alerts', { email: 'nope', website: 'x', locale: 'sv' });
+    expect(form.status).toBe(202);
+    expect(await form.text()).toContain('<html lang="sv"');
+    expect(await alertCount()).toBe(0);
+    expect(ctx.mailer.sent).toHaveLength(0);
   });
 
   it('still answers 202 when the provider is down, and keeps the email queued for later', async () => {

@@ -44,6 +44,24 @@ export function alertsApi(deps: Deps) {
     return parsed.data;
   };
 
+  /**
+   * A subscribe or manage-link body, or undefined for an invalid one whose hidden honeypot field
+   * is filled: a bot is answered 202 like a valid request, whatever else it sent (SPEC.md §5),
+   * and nothing of it is stored or sent. A valid body with the honeypot filled goes on to be
+   * ignored further in, so that its answer is exactly a person's.
+   */
+  const parseUnlessHoneypot = <T extends z.ZodType>(
+    schema: T,
+    raw: unknown,
+    what: string,
+  ): z.output<T> | undefined => {
+    const parsed = schema.safeParse(raw);
+    if (parsed.success) return parsed.data;
+    const honeypot = z.object({ website: z.string().min(1) }).safeParse(raw);
+    if (honeypot.success) return undefined;
+    throw invalidInput(`The ${what} is not valid.`, detailsFromIssues(parsed.error.issues));
+  };
+
   const accepted = (
     c: Context,
     form: boolean,
@@ -75,7 +93,10 @@ export function alertsApi(deps: Deps) {
     const body = await readBody(c);
     if (body.kind === 'form') rememberFormLocale(c, body.fields);
     const raw = body.kind === 'json' ? body.value : subscribeBodyFromForm(body.fields);
-    return { form: body.kind === 'form', input: parse(subscribeRequest, raw, 'subscription') };
+    return {
+      form: body.kind === 'form',
+      input: parseUnlessHoneypot(subscribeRequest, raw, 'subscription'),
+    };
   };
 
   const admit = (c: Context) =>
@@ -106,6 +127,10 @@ export function alertsApi(deps: Deps) {
         await admit(c);
         throw error;
       });
+      if (!input) {
+        await admit(c);
+        return accepted(c, form, c.get('formLocale') ?? 'fi');
+      }
       const ip = clientIp(c, config.TRUST_PROXY);
       await subscribeAlert({ deps, input, ip, now: deps.clock.now() });
       return accepted(c, form, input.locale, input.searchUrl);
@@ -122,8 +147,8 @@ export function alertsApi(deps: Deps) {
               locale: firstField(body.fields, 'locale') || undefined,
               website: firstField(body.fields, 'website') || undefined,
             };
-      const input = parse(manageLinkRequest, raw, 'request');
-      if (!input.website) {
+      const input = parseUnlessHoneypot(manageLinkRequest, raw, 'request');
+      if (input && !input.website) {
         await sendManageLinks({
           deps,
           email: input.email,
@@ -131,7 +156,7 @@ export function alertsApi(deps: Deps) {
           now: deps.clock.now(),
         });
       }
-      return accepted(c, body.kind === 'form', input.locale ?? 'fi');
+      return accepted(c, body.kind === 'form', input?.locale ?? c.get('formLocale') ?? 'fi');
     })
     .get('/current', async (c) => {
       const { alert } = await managed(c);
