@@ -50,6 +50,11 @@ export function cleanText(value: string): string {
  */
 export const NO_CONTROLS = /^[^\p{Cc}\p{Cs}]*$/u;
 export const NO_CONTROLS_MESSAGE = 'must not hold control characters or lone surrogates';
+/**
+ * The same check as a refinement, for URLs: a second `regex` would replace the protocol's
+ * pattern in the generated OpenAPI document (a JSON schema has one `pattern`).
+ */
+export const withoutControls = (value: string) => NO_CONTROLS.test(value);
 
 export const keywordsSchema = z
   .string()

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { frequencies, locales } from '../db/schema';
-import { cleanText, criteriaSchema, NO_CONTROLS, NO_CONTROLS_MESSAGE } from './criteria';
+import { cleanText, criteriaSchema, NO_CONTROLS_MESSAGE, withoutControls } from './criteria';
 
 /**
  * A label is shown in emails sent from our domain, so it may not carry links: otherwise anyone
@@ -35,7 +35,7 @@ export const subscribeRequest = z.strictObject({
   searchUrl: z
     .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
     .max(2000, 'must be at most 2000 characters')
-    .regex(NO_CONTROLS, NO_CONTROLS_MESSAGE)
+    .refine(withoutControls, NO_CONTROLS_MESSAGE)
     .optional(),
   criteria: criteriaSchema,
   frequency: z.enum(frequencies).default('daily'),

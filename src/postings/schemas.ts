@@ -4,6 +4,7 @@ import {
   NO_CONTROLS,
   NO_CONTROLS_MESSAGE,
   postingLanguages,
+  withoutControls,
   workingTimes,
 } from '../alerts/criteria';
 import { remoteModes } from '../db/schema';
@@ -70,7 +71,7 @@ export const postingSchema = z.object({
   url: z
     .url({ protocol: /^https$/, message: 'must be an https URL' })
     .max(2000, 'must be at most 2000 characters')
-    .regex(NO_CONTROLS, NO_CONTROLS_MESSAGE),
+    .refine(withoutControls, NO_CONTROLS_MESSAGE),
   publishedAt: instant,
   /** a date-time, or a date meaning the end of that day in the service's time zone */
   deadline: optional(
