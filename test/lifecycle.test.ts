@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { alerts } from '../src/db/schema';
+import { alerts, matches, postings } from '../src/db/schema';
 import { postForm, postJson, subscribeAndConfirm, validSubscription } from './helpers/alerts';
 import { setupTestContext } from './helpers/context';
 import { dumpAllRows, findInDatabase } from './helpers/scan';
@@ -148,7 +148,67 @@ describe('the manage page', () => {
         confirmedAt: '2026-03-02T10:00:00.000Z',
         renewedAt: null,
       },
+      delivery: { lastDigestAt: null, remindedForExpiryAt: null },
+      matches: [],
+      emails: [{ template: 'confirmation', status: 'sent', createdAt: '2026-03-02T10:00:00.000Z' }],
     });
+  });
+
+  it('exports the postings matched to the alert, with why and whether they were mailed', async () => {
+    // SPEC.md §1.1 counts "which postings were already mailed" among what is stored for an
+    // alert; the export used to leave them out, with the jobs' marks on the alert.
+    const alert = await subscribeAndConfirm(ctx);
+    const now = ctx.clock.now();
+    const later = new Date(now.getTime() + 3_600_000);
+    const posting = (id: string, title: string) => ({
+      id,
+      title,
+      url: `https://jobs.example.org/${id}`,
+      publishedAt: now,
+      municipalities: ['091'],
+      regions: [],
+      occupations: [],
+      receivedAt: now,
+      updatedAt: now,
+    });
+    await ctx.database.db
+      .insert(postings)
+      .values([posting('job-1', 'Ohjelmistokehittäjä'), posting('job-2', 'Python-kehittäjä')]);
+    const reasons = (word: string) => ({
+      keywords: [{ keyword: 'ohjelmistokehittäjä', word }],
+      facets: ['m:091'],
+    });
+    await ctx.database.db.insert(matches).values([
+      {
+        alertId: alert.id,
+        postingId: 'job-1',
+        matchedAt: now,
+        mailedAt: later,
+        reasons: reasons('ohjelmistokehittäjä'),
+      },
+      { alertId: alert.id, postingId: 'job-2', matchedAt: later, reasons: reasons('kehittäjä') },
+    ]);
+    await ctx.database.db
+      .update(alerts)
+      .set({ lastDigestAt: later, remindedFor: new Date('2026-06-02T10:00:00Z') })
+      .where(eq(alerts.id, alert.id));
+    const response = await postJson(ctx, '/alerts/manage/export', { token: alert.manageToken });
+    const data = await response.json();
+    expect(data.delivery).toEqual({
+      lastDigestAt: later.toISOString(),
+      remindedForExpiryAt: '2026-06-02T10:00:00.000Z',
+    });
+    expect(data.matches).toEqual([
+      {
+        postingId: 'job-1',
+        title: 'Ohjelmistokehittäjä',
+        url: 'https://jobs.example.org/job-1',
+        matchedAt: now.toISOString(),
+        mailedAt: later.toISOString(),
+        reasons: [expect.stringContaining('ohjelmistokehittäjä'), expect.stringContaining('091')],
+      },
+      expect.objectContaining({ postingId: 'job-2', mailedAt: null }),
+    ]);
   });
 
   it('deletes the alert and leaves nothing of it in any table', async () => {

@@ -1,7 +1,16 @@
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { withTransaction } from '../db/database';
-import { alerts, frequencies, locales, type TokenPurpose } from '../db/schema';
+import {
+  alerts,
+  frequencies,
+  locales,
+  matches,
+  messages,
+  postings,
+  type TokenPurpose,
+} from '../db/schema';
+import { describeReasons } from '../delivery/reasons';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { ALERT_LIFETIME_MONTHS, addMonths } from '../time';
@@ -128,17 +137,46 @@ export function isRenewalDue(alert: AlertRow, now: Date): boolean {
 
 /**
  * Everything stored about the alert (SPEC.md §2 "Manage": download their data), in one JSON
- * document: the address in plain text (it is the user's own), the proof of consent and the search.
+ * document: the address in plain text (it is the user's own), the proof of consent, the search,
+ * what the jobs recorded of it (its last digest, its reminder), the postings matched to it with
+ * why and whether they were mailed (SPEC.md §1.1: "which postings were already mailed"), and the
+ * emails about it that are kept (their contents are the ones the user received).
  */
 export async function exportAlert({
   deps,
   alert,
   now,
 }: {
-  deps: Pick<Deps, 'keyring'>;
+  deps: Pick<Deps, 'keyring' | 'db'>;
   alert: AlertRow;
   now: Date;
 }) {
+  const [matched, emails] = await Promise.all([
+    deps.db
+      .select({
+        postingId: matches.postingId,
+        title: postings.title,
+        url: postings.url,
+        matchedAt: matches.matchedAt,
+        mailedAt: matches.mailedAt,
+        reasons: matches.reasons,
+      })
+      .from(matches)
+      .leftJoin(postings, eq(postings.id, matches.postingId))
+      .where(eq(matches.alertId, alert.id))
+      .orderBy(asc(matches.matchedAt), asc(matches.postingId)),
+    deps.db
+      .select({
+        template: messages.template,
+        status: messages.status,
+        createdAt: messages.createdAt,
+        sentAt: messages.sentAt,
+      })
+      .from(messages)
+      .where(eq(messages.alertId, alert.id))
+      .orderBy(asc(messages.createdAt)),
+  ]);
+  const iso = (date: Date | null) => date?.toISOString() ?? null;
   return {
     exportedAt: now.toISOString(),
     alert: {
@@ -159,6 +197,24 @@ export async function exportAlert({
       confirmedAt: alert.confirmedAt?.toISOString() ?? null,
       renewedAt: alert.renewedAt?.toISOString() ?? null,
     },
+    delivery: {
+      lastDigestAt: iso(alert.lastDigestAt),
+      remindedForExpiryAt: iso(alert.remindedFor),
+    },
+    matches: matched.map((match) => ({
+      postingId: match.postingId,
+      title: match.title,
+      url: match.url,
+      matchedAt: match.matchedAt.toISOString(),
+      mailedAt: iso(match.mailedAt),
+      reasons: describeReasons(match.reasons, alert.locale),
+    })),
+    emails: emails.map((email) => ({
+      template: email.template,
+      status: email.status,
+      createdAt: email.createdAt.toISOString(),
+      sentAt: iso(email.sentAt),
+    })),
     storage: {
       email:
         'encrypted with AES-256-GCM, found by a keyed HMAC-SHA-256 hash; deleted with the alert',

@@ -10,7 +10,7 @@ import {
   termsVersionSchema,
   tokenSchema,
 } from '../alerts/schemas';
-import { alertStatuses, frequencies, locales } from '../db/schema';
+import { alertStatuses, frequencies, locales, messageStatuses } from '../db/schema';
 import { providerEvent } from '../delivery/email-events';
 import { type ErrorBody, type ErrorCode, errorStatus } from '../errors';
 import {
@@ -253,6 +253,28 @@ export const alertExport = z
       confirmedAt: instant().nullable(),
       renewedAt: instant().nullable(),
     }),
+    delivery: z.object({
+      lastDigestAt: instant().nullable(),
+      remindedForExpiryAt: instant().nullable(),
+    }),
+    matches: z.array(
+      z.object({
+        postingId: z.string(),
+        title: z.string().nullable(),
+        url: z.string().nullable(),
+        matchedAt: instant(),
+        mailedAt: instant().nullable(),
+        reasons: z.array(z.string()),
+      }),
+    ),
+    emails: z.array(
+      z.object({
+        template: z.string(),
+        status: z.enum(messageStatuses),
+        createdAt: instant(),
+        sentAt: instant().nullable(),
+      }),
+    ),
     storage: z.object({ email: z.string(), links: z.string(), tracking: z.string() }),
   })
   .register(apiDocs, {
