@@ -35,6 +35,10 @@ export interface MailBatch {
 }
 
 export type SendResult =
+  /**
+   * `providerIds` in the order of the emails, or none when the provider had already sent them
+   * under this key and could not say their ids
+   */
   | { ok: true; providerIds: string[] }
   /** `retryable`: worth trying again later (429, 5xx, network); otherwise the provider refused */
   | { ok: false; retryable: boolean; reason: string; retryAfterMs?: number };

@@ -1,5 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { messages } from '../src/db/schema';
+import { alerts, messages } from '../src/db/schema';
 import { runDigests } from '../src/delivery/digests';
 import { deliverDue } from '../src/delivery/outbox';
 import type { Deps } from '../src/deps';
@@ -58,6 +59,34 @@ describe('delivery through Resend when the provider misbehaves', () => {
     const copies = copiesPerRecipient();
     expect(copies.size).toBe(120);
     expect([...copies.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('delivers once when the answer is lost and an alert of the batch is deleted before the retry', async () => {
+    // The retry carried two emails under the key of three, Resend refused it as another body
+    // (409 invalid_idempotent_request), and the refusal split the batch: the two others were
+    // mailed again under keys of their own.
+    await seedDueDigests(ctx.database.db, ctx.keyring, { count: 3, now: ctx.clock.now() });
+    fake.dropNext(1, { afterDelivery: true });
+    const once = withResendMailer(ctx, fake, { maxAttempts: 1, sleep: async () => {} });
+    await runDigests({ deps: once, now: ctx.clock.now() });
+    expect(fake.delivered).toHaveLength(3);
+    expect((await ctx.database.db.select().from(messages)).map((row) => row.status)).toEqual([
+      'queued',
+      'queued',
+      'queued',
+    ]);
+    const [gone] = await ctx.database.db.select().from(alerts).limit(1);
+    await ctx.database.db.delete(alerts).where(eq(alerts.id, gone?.id ?? ''));
+    ctx.clock.advance(10 * 60_000);
+    await deliverDue({ deps, now: ctx.clock.now() });
+    ctx.clock.advance(60 * 60_000);
+    await deliverDue({ deps, now: ctx.clock.now() });
+    expect([...copiesPerRecipient().values()]).toEqual([1, 1, 1]);
+    const rows = await ctx.database.db.select().from(messages);
+    expect(rows.map((row) => row.status)).toEqual(['sent', 'sent']);
+    expect(ctx.logLines.some((line) => line.includes('provider had sent this batch before'))).toBe(
+      true,
+    );
   });
 
   it('records a permanently refused address as failed and does not retry it', async () => {

@@ -13,7 +13,11 @@ import type { Log } from '../log';
  * Every attempt of one call re-sends the same body under the same idempotency key, so Resend
  * answers a retry of a request it already carried out from memory instead of sending again. Two
  * 409s differ: `concurrent_idempotent_requests` (the first attempt is still running, e.g. after our
- * timeout) is worth retrying; `invalid_idempotent_request` (same key, other body) never is.
+ * timeout) is worth retrying; `invalid_idempotent_request` (same key, other body) means that
+ * Resend already sent a batch under this key (it keeps a key with the emails it sent, for 24
+ * hours), so the emails went out: a retry of a batch whose answer was lost, after one of its
+ * emails was deleted with its alert. It counts as accepted, without the emails' ids; sending them
+ * again under other keys would mail everyone else of the batch twice.
  *
  * Retries stay inside the call only while they are cheap: a `retry-after` longer than the backoff
  * cap, or a daily/monthly quota, ends the call at once as retryable, for the outbox to try later.
@@ -89,7 +93,12 @@ export function createResendMailer(options: {
           signal: AbortSignal.timeout(timeoutMs),
         });
         const outcome = classify(response, count);
-        if (outcome.kind === 'accepted') return { ok: true, providerIds: outcome.providerIds };
+        if (outcome.kind === 'accepted') {
+          if (outcome.providerIds.length === 0) {
+            log.warn('provider had sent this batch before', { emails: count });
+          }
+          return { ok: true, providerIds: outcome.providerIds };
+        }
         if (outcome.kind === 'refused') {
           return { ok: false, retryable: false, reason: outcome.reason };
         }
@@ -143,6 +152,9 @@ function classify(
   const message = error.success ? error.data.message : undefined;
   const reason = describe(status, code, message);
 
+  if (status === 409 && code === 'invalid_idempotent_request') {
+    return { kind: 'accepted', providerIds: [] };
+  }
   const transient =
     status === null ||
     status >= 500 ||
