@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { locales } from '../db/schema';
 import type { Deps } from '../deps';
 import { detailsFromIssues, invalidInput, unauthorized } from '../errors';
+import { afterResponse } from '../http/after-response';
 import { type Fields, firstField, readBody, wantsHtml } from '../http/body';
 import { clientIp } from '../http/client-ip';
 import { Page } from '../http/layout';
@@ -19,7 +20,7 @@ import {
   renewAlert,
   updateAlertSettings,
 } from './manage';
-import { sendManageLinks } from './manage-links';
+import { queueManageLinks } from './manage-links';
 import { manageLinkRequest, subscribeRequest, tokenSchema } from './schemas';
 import { admitClient, subscribeAlert } from './service';
 
@@ -149,12 +150,13 @@ export function alertsApi(deps: Deps) {
             };
       const input = parseUnlessHoneypot(manageLinkRequest, raw, 'request');
       if (input && !input.website) {
-        await sendManageLinks({
+        const handOver = await queueManageLinks({
           deps,
           email: input.email,
           locale: input.locale,
           now: deps.clock.now(),
         });
+        afterResponse(c, deps.log, handOver);
       }
       return accepted(c, body.kind === 'form', input?.locale ?? c.get('formLocale') ?? 'fi');
     })

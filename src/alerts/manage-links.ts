@@ -7,12 +7,14 @@ import { composeManageLinksEmail } from './emails';
 import { limits, takeRateLimit } from './limits';
 
 /**
- * Mails an address one message with the manage links of all its alerts (SPEC.md §2 "Manage"):
- * how a user who deleted our emails still reaches their alerts. An address with no alerts gets
- * nothing, so that the form cannot be used to mail strangers; the caller's answer is the same
- * either way. The email counts against the address's cap like a confirmation email.
+ * Queues for an address one message with the manage links of all its alerts (SPEC.md §2
+ * "Manage"): how a user who deleted our emails still reaches their alerts. An address with no
+ * alerts gets nothing, so that the form cannot be used to mail strangers. The email counts
+ * against the address's cap like a confirmation email. Answers the hand-over to the provider,
+ * for the caller to run after answering: an answer that waited for it would come later for an
+ * address with alerts than for one without, and tell them apart (SPEC.md: no enumeration).
  */
-export async function sendManageLinks({
+export async function queueManageLinks({
   deps,
   email,
   locale,
@@ -22,7 +24,7 @@ export async function sendManageLinks({
   email: string;
   locale?: Locale;
   now: Date;
-}): Promise<void> {
+}): Promise<() => Promise<void>> {
   const emailHash = await deps.keyring.hashEmail(email);
   const addressKey = await deps.keyring.limitKey(email);
   const batches = await withTransaction(deps.db, async (tx) => {
@@ -41,5 +43,7 @@ export async function sendManageLinks({
     const email = await composeManageLinksEmail(deps, rows, recipient, locale ?? first.locale);
     return enqueueLeased(tx, deps, [email], now);
   });
-  for (const batch of batches) await deliverLeased({ deps, batch, now, maxAttempts: 1 });
+  return async () => {
+    for (const batch of batches) await deliverLeased({ deps, batch, now, maxAttempts: 1 });
+  };
 }

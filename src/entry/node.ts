@@ -2,6 +2,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { serve } from '@hono/node-server';
 import { createApp } from '../app';
 import { type Config, ConfigError, parseConfig } from '../config';
+import { settleAfterResponse } from '../http/after-response';
 import { createJsonLog, describeError, type Log } from '../log';
 import { scheduleJobs } from './scheduler';
 import { buildNodeDeps } from './services';
@@ -42,6 +43,7 @@ async function serveHttp(config: Config, log: Log, { jobs }: { jobs: boolean }) 
   onStopSignal(log, { runningJobs: () => scheduler?.running ?? 0 }, async () => {
     const jobsStopped = scheduler?.stop();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await settleAfterResponse();
     await jobsStopped;
     await database.close();
   });

@@ -5,6 +5,7 @@ import { type Config, parseConfig } from '../../src/config';
 import { createKeyring, type Keyring } from '../../src/crypto/keyring';
 import { type Db, queryRows } from '../../src/db/database';
 import type { Clock, Deps, MailBatch, Mailer, OutgoingEmail } from '../../src/deps';
+import { settleAfterResponse } from '../../src/http/after-response';
 import { createJsonLog } from '../../src/log';
 import { openTestDatabase, type TestDatabase } from './database';
 import { capturedLogLines } from './sensitive';
@@ -122,7 +123,7 @@ export async function createTestContext(
     ),
   };
   return {
-    app: createApp(deps),
+    app: settlingApp(createApp(deps)),
     deps,
     database,
     clock,
@@ -162,4 +163,19 @@ export function setupTestContext(
       return current[property as keyof TestContext];
     },
   });
+}
+
+/**
+ * The app, whose `request` answers once the work started after the answer (the hand-over of a
+ * manage-links email) has ended too, so that a test finds its email sent, as a user would a moment
+ * later. `createApp(deps).request` answers without waiting.
+ */
+function settlingApp(app: ReturnType<typeof createApp>): ReturnType<typeof createApp> {
+  const request = app.request;
+  app.request = async (...args: Parameters<typeof request>) => {
+    const response = await request(...args);
+    await settleAfterResponse();
+    return response;
+  };
+  return app;
 }
