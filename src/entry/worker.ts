@@ -89,10 +89,20 @@ async function requestDeps(env: Env): Promise<{ deps: Deps; close(): Promise<voi
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
     const { deps, close } = await requestDeps(env);
+    // Work the request leaves running after its answer (src/http/after-response.ts) still needs
+    // the request's database client: the client closes once that work has ended.
+    const after: Promise<unknown>[] = [];
+    const requestCtx: ExecutionContext = {
+      waitUntil: (promise) => {
+        after.push(promise);
+      },
+      passThroughOnException: () => ctx.passThroughOnException(),
+      props: ctx.props,
+    };
     try {
-      return await createApp(deps).fetch(request, env, ctx);
+      return await createApp(deps).fetch(request, env, requestCtx);
     } finally {
-      ctx.waitUntil(close());
+      ctx.waitUntil(Promise.allSettled(after).then(close));
     }
   },
 

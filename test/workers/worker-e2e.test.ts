@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alerts } from '../../src/db/schema';
+import { alerts, messages } from '../../src/db/schema';
 import { createTestContext, type TestContext, testKeys } from '../helpers/context';
 import { type FakeResend, startFakeResend } from '../helpers/fake-resend';
 import { answers, freePort } from '../helpers/net';
@@ -147,6 +148,28 @@ describe('the Worker on workerd', () => {
     expect(
       (await deliverSigned(`${base}/v1/postings`, 'msg_worker_2', { postings: [later] })).json,
     ).toMatchObject({ received: 1, new: 1, matched: 1 });
+
+    // The manage-links email is handed over after the answer, through waitUntil: it arrives,
+    // and is marked sent by the request's database client, which closes after that work.
+    const asked = await fetch(`${base}/v1/alerts/manage-link`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'worker.toinen@example.org' }),
+    });
+    expect(asked.status).toBe(202);
+    await until('the manage-links email', () =>
+      fake.delivered.find(
+        (email) =>
+          email.to.includes('worker.toinen@example.org') && email.text?.includes('/alerts/manage'),
+      ),
+    );
+    await until('the manage-links email marked sent', async () => {
+      const rows = await ctx.database.db
+        .select()
+        .from(messages)
+        .where(eq(messages.template, 'manage-links'));
+      return rows[0]?.status === 'sent' ? rows : undefined;
+    });
   }, 90_000);
 });
 
