@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/app';
+import { messages } from '../src/db/schema';
+import { deliverDue } from '../src/delivery/outbox';
 import type { Mailer } from '../src/deps';
 import { settleAfterResponse } from '../src/http/after-response';
 import {
@@ -77,6 +79,31 @@ describe('POST /v1/alerts/manage-link', () => {
     await settleAfterResponse();
     expect(ctx.mailer.sent.map((email) => email.to)).toEqual([address]);
     expect(lastEmail(ctx).template).toBe('manage-links');
+  });
+
+  it('drops a queued manage-links email when an alert it lists is deleted', async () => {
+    // The email names no alert of its own, so it outlived a cancelled alert that it lists: sent
+    // once the provider was back, with the deleted alert's label and dead links (SPEC.md §1.3).
+    const first = await subscribeAndConfirm(ctx);
+    await subscribeAndConfirm(ctx, { criteria: { keywords: 'sairaanhoitaja' } });
+    await subscribeAndConfirm(ctx, { email: 'toinen@example.org' });
+    ctx.mailer.sent.length = 0;
+    ctx.mailer.failing = true;
+    await askForLinks();
+    await askForLinks('toinen@example.org');
+    const queued = async () =>
+      (await ctx.database.db.select().from(messages))
+        .filter((row) => row.template === 'manage-links' && row.status === 'queued')
+        .map((row) => row.listedAlertIds?.length);
+    expect((await queued()).sort()).toEqual([1, 2]);
+    ctx.mailer.failing = false;
+
+    const deleted = await postForm(ctx, '/alerts/manage/delete', { token: first.manageToken });
+    expect(deleted.status).toBe(200);
+    expect(await queued()).toEqual([1]);
+    ctx.clock.advance(10 * 60_000);
+    await deliverDue({ deps: ctx.deps, now: ctx.clock.now() });
+    expect(ctx.mailer.sent.map((email) => email.to)).toEqual(['toinen@example.org']);
   });
 
   it('lists all three alerts of an address, pending ones too, in one email', async () => {

@@ -61,7 +61,13 @@ export async function composeManageLinksEmail(
       }),
     ),
   };
-  return { to: email, subject: manageLinksSubject(props), template: 'manage-links', props };
+  return {
+    to: email,
+    subject: manageLinksSubject(props),
+    template: 'manage-links',
+    listedAlertIds: alerts.map((alert) => alert.id),
+    props,
+  };
 }
 
 /**

@@ -32,7 +32,9 @@ export async function queueManageLinks({
       .select()
       .from(alerts)
       .where(and(eq(alerts.emailHash, emailHash), gt(alerts.expiresAt, now)))
-      .orderBy(asc(alerts.subscribedAt));
+      .orderBy(asc(alerts.subscribedAt))
+      // A delete of one of them waits for this email to be written, and then deletes it too.
+      .for('key share');
     const [first] = rows;
     if (!first) return [];
     if (!(await takeRateLimit(tx, limits.perAddress(addressKey), now)).allowed) {

@@ -285,6 +285,11 @@ export const messages = pgTable(
     /** the alert the email is about; none for the manage-links email, which lists several */
     /** no foreign key: deleted with the alert by the trigger `alerts_delete_dependents` */
     alertId: uuid('alert_id'),
+    /**
+     * the alerts a manage-links email lists: while it is queued it holds their labels and links,
+     * and it is deleted with the first of them to go (the same trigger)
+     */
+    listedAlertIds: uuid('listed_alert_ids').array(),
     template: text('template').notNull(),
     batchKey: text('batch_key').notNull(),
     payload: text('payload'),
@@ -302,6 +307,9 @@ export const messages = pgTable(
     index('messages_due_idx').on(table.status, table.nextAttemptAt),
     index('messages_batch_key_idx').on(table.batchKey),
     index('messages_alert_id_idx').on(table.alertId),
+    index('messages_listed_alert_ids_idx')
+      .on(table.status)
+      .where(sql`${table.listedAlertIds} is not null`),
   ],
 );
 

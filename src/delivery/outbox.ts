@@ -30,6 +30,8 @@ export type UnsentEmail = TemplatedEmail | OutgoingEmail;
 export type QueuedEmail = UnsentEmail & {
   /** the alert the email is about, so that it dies with the alert while still queued */
   alertId?: string;
+  /** the alerts an email about several lists (manage links): it dies with any of them */
+  listedAlertIds?: string[];
 };
 
 /** Stands in for a queued email whose payload could not be decrypted or parsed. */
@@ -125,6 +127,7 @@ export async function messageRow(
   return {
     id: crypto.randomUUID(),
     alertId: email.alertId ?? null,
+    listedAlertIds: email.listedAlertIds ?? null,
     template: email.template,
     batchKey,
     payload: await keyring.encrypt(JSON.stringify(withoutAlertId(email))),
@@ -136,7 +139,11 @@ export async function messageRow(
   };
 }
 
-export const withoutAlertId = ({ alertId: _alertId, ...email }: QueuedEmail): UnsentEmail => email;
+export const withoutAlertId = ({
+  alertId: _alertId,
+  listedAlertIds: _listed,
+  ...email
+}: QueuedEmail): UnsentEmail => email;
 
 export const leaseEnd = (deps: Pick<Deps, 'config'>, now: Date) =>
   new Date(now.getTime() + deps.config.DELIVERY_LEASE_SECONDS * 1000);
