@@ -187,11 +187,12 @@ describe('digest email', () => {
       expect(text).toContain(`${one} ${searchUrl}`);
     });
 
-    it('counts the postings left over as plain text when there is no search link', async () => {
+    it('says that the postings left over come in the next email when there is no search link', async () => {
       const { html, text } = await renderProps(withMore(locale, { searchUrl: undefined }));
-      const { many } = moreLines[locale];
-      expect(html).toContain(`>${many}</p>`);
-      expect(text.split('\n')).toContain(many);
+      const next = digestStrings[locale].moreNext(21);
+      expect(next).toContain('21');
+      expect(html).toContain(`>${next}</p>`);
+      expect(text.split('\n')).toContain(next);
       expect(html).not.toContain(href(searchUrl));
     });
 

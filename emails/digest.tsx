@@ -35,7 +35,10 @@ export const digestEmailProps = z
     postings: z.array(digestPosting).min(1).max(maxPostingsPerDigest),
     /** total − postings shown. */
     moreCount: z.number().int().nonnegative(),
-    /** The alert's search on the job board, where the postings not shown can be found. */
+    /**
+     * The alert's search on the job board, where the postings not shown can be found; without
+     * it they are left for the next digest, and the line says so.
+     */
     searchUrl: webUrl.optional(),
     /** When the alert expires, already formatted in the email's language. */
     expires: z.string().min(1),
@@ -103,7 +106,7 @@ export default function DigestEmail({
               {t.more(moreCount)}
             </Link>
           ) : (
-            t.more(moreCount)
+            t.moreNext(moreCount)
           )}
         </Text>
       )}

@@ -106,6 +106,23 @@ describe('digests (SPEC.md §2 "Receive digests")', () => {
     );
   });
 
+  it('without a search URL, mails the postings not shown in the next digest instead', async () => {
+    // "N more" linked to nowhere, and the postings it counted were marked mailed: never seen.
+    await subscribeAndConfirm(ctx, { searchUrl: undefined });
+    const postings = await publish(23);
+    expect(await run('2026-03-03T05:00:00Z')).toMatchObject({ digests: 1, postings: 20 });
+    const first = digests()[0];
+    expect(first?.text).toMatch(/^\+ 3 muuta työpaikkaa seuraavassa viestissä$/m);
+    const shown = (email: typeof first) =>
+      postings.filter((posting) => email?.text.includes(posting.url)).length;
+    expect(shown(first)).toBe(20);
+    expect(await run('2026-03-04T05:00:00Z')).toMatchObject({ digests: 1, postings: 3 });
+    const second = digests()[1];
+    expect(shown(second)).toBe(3);
+    for (const posting of postings.slice(0, 3)) expect(second?.text).toContain(posting.url);
+    expect(await run('2026-03-05T05:00:00Z')).toMatchObject({ digests: 0 });
+  });
+
   it('mails weekly alerts on Monday 07:00 and daily ones at 07:00 across the daylight-saving changes', async () => {
     ctx.clock.set(new Date('2026-03-25T10:00:00Z'));
     await subscribeAndConfirm(ctx, { frequency: 'weekly' });

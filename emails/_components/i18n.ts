@@ -199,6 +199,8 @@ export type DigestStrings = AlertLinkStrings & {
   /** Reasons are already in words; joined into one line. */
   why: (reasons: readonly string[]) => string;
   more: (count: number) => string;
+  /** Without a search to link to, the postings not shown come in the next digest. */
+  moreNext: (count: number) => string;
   validUntil: (date: string) => string;
   /** Replaces `validUntil` when the alert is close enough to its end to be renewed. */
   endsSoon: (date: string) => string;
@@ -217,6 +219,10 @@ export const digestStrings: Record<Locale, DigestStrings> = {
     deadline: (date) => `Haku päättyy ${date}`,
     why: (reasons) => `Miksi tämä: ${reasons.join('; ')}`,
     more: (count) => (count === 1 ? '+ 1 muu työpaikka' : `+ ${count} muuta työpaikkaa`),
+    moreNext: (count) =>
+      count === 1
+        ? '+ 1 muu työpaikka seuraavassa viestissä'
+        : `+ ${count} muuta työpaikkaa seuraavassa viestissä`,
     validUntil: (date) => `Vahti on voimassa ${date} asti.`,
     endsSoon: (date) => `Vahti päättyy ${date}. Uusi se jatkaaksesi.`,
     footer:
@@ -233,6 +239,7 @@ export const digestStrings: Record<Locale, DigestStrings> = {
     deadline: (date) => `Ansökan stänger ${date}`,
     why: (reasons) => `Varför: ${reasons.join('; ')}`,
     more: (count) => `+ ${count} jobb till`,
+    moreNext: (count) => `+ ${count} jobb till i nästa meddelande`,
     validUntil: (date) => `Bevakningen gäller till ${date}.`,
     endsSoon: (date) => `Bevakningen upphör ${date}. Förnya den för att fortsätta.`,
     footer:
@@ -247,6 +254,8 @@ export const digestStrings: Record<Locale, DigestStrings> = {
     deadline: (date) => `Apply by ${date}`,
     why: (reasons) => `Why: ${reasons.join('; ')}`,
     more: (count) => (count === 1 ? '+ 1 more job' : `+ ${count} more jobs`),
+    moreNext: (count) =>
+      count === 1 ? '+ 1 more job in the next email' : `+ ${count} more jobs in the next email`,
     validUntil: (date) => `The alert is valid until ${date}.`,
     endsSoon: (date) => `The alert ends on ${date}. Renew it to keep getting jobs.`,
     footer:

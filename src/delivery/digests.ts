@@ -130,23 +130,28 @@ async function composeDigests(
     const rows = unmailed.filter((row) => dueIds.has(row.match.alertId));
 
     const emails: QueuedEmail[] = [];
+    // What this run is done with: every posting shown, and every one left out as closed. Without
+    // a search to link "N more" to, the postings not shown are left for the next digest.
+    const taken: typeof rows = [];
     for (const alert of due) {
       const mine = rows.filter((row) => row.match.alertId === alert.id);
       const fresh = mine.filter(({ posting }) => isStillOpen(posting, now));
       totals.leftOut += mine.length - fresh.length;
+      const kept = new Set(alert.searchUrl ? [] : fresh.slice(maxPostingsPerDigest));
+      taken.push(...mine.filter((row) => !kept.has(row)));
       if (fresh.length === 0) continue;
       const address = await deps.keyring.decrypt(alert.emailCiphertext);
       emails.push(await composeDigest(deps, alert, address, fresh, now));
       totals.digests++;
-      totals.postings += fresh.length;
+      totals.postings += fresh.length - kept.size;
     }
-    if (rows.length > 0) {
+    if (taken.length > 0) {
       await tx.execute(sql`
         update ${matches} set mailed_at = ${now.toISOString()}::timestamptz
         where (alert_id, posting_id) in (
           select * from unnest(
-            ${`{${rows.map((row) => row.match.alertId).join(',')}}`}::uuid[],
-            ${textArray(rows.map((row) => row.match.postingId))}::text[]))`);
+            ${`{${taken.map((row) => row.match.alertId).join(',')}}`}::uuid[],
+            ${textArray(taken.map((row) => row.match.postingId))}::text[]))`);
     }
     await tx
       .update(alerts)
