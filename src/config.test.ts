@@ -140,6 +140,7 @@ describe('parseConfig', () => {
       ['PUBLIC_BASE_URL', { PUBLIC_BASE_URL: 'https://vahti.example.org?x=1' }],
       ['PUBLIC_BASE_URL', { PUBLIC_BASE_URL: 'https://vahti.example.org/#top' }],
       ['PUBLIC_BASE_URL', { PUBLIC_BASE_URL: 'https://user:secret@vahti.example.org' }],
+      ['TERMS_URL', { TERMS_URL: 'javascript:alert(document.cookie)' }],
     ])('%s (%j)', (setting, env) => {
       const error = configError(env);
       expect(error.name).toBe('ConfigError');

@@ -97,7 +97,8 @@ export const configSchema = z
       .string()
       .regex(/^[\w.-]{1,40}$/)
       .default('2024-06-27'),
-    TERMS_URL: z.url().optional(),
+    /** linked from the widget on host pages: a javascript: URL there would run on them */
+    TERMS_URL: z.url({ protocol: /^https?$/ }).optional(),
     TIMEZONE: z
       .string()
       .default('Europe/Helsinki')
