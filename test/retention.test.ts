@@ -199,6 +199,37 @@ describe('retention (SPEC.md §1.2–1.4)', () => {
     expect(await ctx.database.db.select().from(matches)).toHaveLength(0);
   });
 
+  it('keeps a deleted posting from being mailed again when the pipeline sends it again', async () => {
+    // Retention deleted the posting with its mailed match, and the same id sent again (its
+    // deadline extended) was new again: matched, and mailed to the same alert a second time.
+    await subscribeAndConfirm(ctx);
+    const posting = jobPosting(ctx, { deadline: '2026-03-10' });
+    await postPostings(ctx, [posting]);
+    ctx.clock.set(new Date('2026-03-03T05:00:00Z'));
+    expect(await runDigests({ deps: ctx.deps, now: ctx.clock.now() })).toMatchObject({
+      digests: 1,
+    });
+    ctx.clock.set(new Date('2026-03-11T10:00:00Z'));
+    expect(await retention()).toMatchObject({ postings: 1, purgedPostings: 0 });
+
+    const extended = {
+      ...posting,
+      title: 'Ohjelmistokehittäjä (haku jatkuu)',
+      deadline: '2026-03-31',
+    };
+    const again = await postPostings(ctx, [extended]);
+    expect(await again.json()).toEqual({ received: 1, new: 0, updated: 1, matched: 0 });
+    ctx.clock.set(new Date('2026-03-12T05:00:00Z'));
+    expect(await runDigests({ deps: ctx.deps, now: ctx.clock.now() })).toMatchObject({
+      digests: 0,
+    });
+
+    // The id is forgotten once no alert of its time is left: none can have had it.
+    expect(await retention()).toMatchObject({ purgedPostings: 0 });
+    await ctx.database.db.delete(alerts);
+    expect(await retention()).toMatchObject({ purgedPostings: 1 });
+  });
+
   it('forgets processed webhook ids after 7 days', async () => {
     await postPostings(ctx, [jobPosting(ctx)], { id: 'msg_old' });
     ctx.clock.advance(7 * 24 * HOUR - 1);

@@ -229,6 +229,17 @@ export const alertDeletionBuckets = pgTable('alert_deletion_buckets', {
 });
 
 /**
+ * The ids of postings the retention job deleted, with their matches, and when. A posting the
+ * pipeline sends again after that is stored but not matched: the alerts that were mailed it may
+ * still exist, and nothing else remembers it (SPEC.md §2: a posting is mailed to an alert at most
+ * once, ever). An id is forgotten once every alert of the time it was deleted has gone.
+ */
+export const purgedPostings = pgTable('purged_postings', {
+  id: text('id').primaryKey(),
+  purgedAt: instant('purged_at').notNull(),
+});
+
+/**
  * Webhook deliveries already processed, by `webhook-id`, with the answer they got: a replay is
  * answered the same and not processed again. Kept 7 days, beyond the 5-minute signature tolerance.
  */

@@ -39,8 +39,12 @@ export async function receivePostings({
     if (replay) return replay;
 
     const stored = await upsertPostings(tx, latest, deps.config.TIMEZONE, now);
-    const fresh = new Set(stored.filter((row) => row.inserted).map((row) => row.id));
-    const live = new Set(stored.filter((row) => !row.withdrawn).map((row) => row.id));
+    // A posting deleted by retention and sent again is one the pipeline sent before: an update,
+    // and not matched, since the alerts it was mailed to are no longer on record.
+    const fresh = new Set(stored.filter((row) => row.inserted && !row.purged).map((row) => row.id));
+    const live = new Set(
+      stored.filter((row) => !row.withdrawn && !row.purged).map((row) => row.id),
+    );
     const batch = analyseBatch(latest.filter((posting) => live.has(posting.id)));
     const { recorded } = await matchPostings({
       db: tx,
@@ -150,7 +154,7 @@ async function upsertPostings(tx: Tx, postings: Posting[], timeZone: string, now
     publishedAt: posting.publishedAt.toISOString(),
     deadline: deadlineOf(posting.deadline, timeZone)?.toISOString(),
   }));
-  return queryRows<{ id: string; inserted: boolean; withdrawn: boolean }>(
+  return queryRows<{ id: string; inserted: boolean; withdrawn: boolean; purged: boolean }>(
     tx,
     sql`insert into postings (id, title, description, employer, url, published_at, deadline,
           municipalities, regions, occupations, employment_type, working_time, remote, language,
@@ -173,7 +177,8 @@ async function upsertPostings(tx: Tx, postings: Posting[], timeZone: string, now
           regions = excluded.regions, occupations = excluded.occupations,
           employment_type = excluded.employment_type, working_time = excluded.working_time,
           remote = excluded.remote, language = excluded.language, updated_at = excluded.updated_at
-        returning id, (xmax = 0) as inserted, withdrawn_at is not null as withdrawn`,
+        returning id, (xmax = 0) as inserted, withdrawn_at is not null as withdrawn,
+          exists (select 1 from purged_postings where purged_postings.id = postings.id) as purged`,
   );
 }
 

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, lte, notExists, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, lte, notExists, or, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { queryRows, withTransaction } from '../db/database';
 import {
@@ -7,6 +7,7 @@ import {
   matches,
   messages,
   postings,
+  purgedPostings,
   rateCounters,
   rateEvents,
   webhookDeliveries,
@@ -83,7 +84,8 @@ export const POSTING_MAX_AGE_DAYS = 60;
 
 /**
  * Deletes postings past their deadline that no digest is still waiting for, and every posting
- * received more than 60 days ago, with their matches, in batches.
+ * received more than 60 days ago, with their matches, in batches, keeping their ids in
+ * `purged_postings`.
  */
 async function purgePostings(db: Deps['db'], now: Date, batchSize: number): Promise<number> {
   let total = 0;
@@ -109,12 +111,35 @@ async function purgePostings(db: Deps['db'], now: Date, batchSize: number): Prom
     if (doomed.length === 0) return total;
     const ids = doomed.map((row) => row.id);
     await withTransaction(db, async (tx) => {
+      await tx
+        .insert(purgedPostings)
+        .values(ids.map((id) => ({ id, purgedAt: now })))
+        .onConflictDoUpdate({ target: purgedPostings.id, set: { purgedAt: now } });
       await tx.delete(matches).where(inArray(matches.postingId, ids));
       await tx.delete(postings).where(inArray(postings.id, ids));
     });
     total += ids.length;
     if (ids.length < batchSize) return total;
   }
+}
+
+/**
+ * Forgets the ids of postings deleted before every alert that exists was confirmed: none of those
+ * alerts can have had them. (An alert confirmed later receives only postings published after
+ * its confirmation, and a posting sent again after its deletion is not matched at all.)
+ */
+async function forgetPurgedPostings(db: Deps['db'], now: Date): Promise<number> {
+  const forgotten = await db
+    .delete(purgedPostings)
+    .where(
+      lt(
+        purgedPostings.purgedAt,
+        sql`coalesce((select min(${alerts.confirmedAt}) from ${alerts}),
+          ${now.toISOString()}::timestamptz)`,
+      ),
+    )
+    .returning({ id: purgedPostings.id });
+  return forgotten.length;
 }
 
 /**
@@ -162,6 +187,7 @@ export async function runRetention({
       batchSize,
     ),
     postings: await purgePostings(db, now, batchSize),
+    purgedPostings: await forgetPurgedPostings(db, now),
     webhookDeliveries: await deleteInBatches(
       db,
       webhookDeliveries,
