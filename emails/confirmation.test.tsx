@@ -49,6 +49,23 @@ describe('confirmation email', () => {
       }
     });
 
+    it('carries the manage and unsubscribe links of every email about an alert (SPEC §4)', async () => {
+      const { props, html, text } = await renderIn(locale);
+      const t = confirmationStrings[locale];
+      for (const part of [html, text]) {
+        expect(part).toContain(props.manageUrl);
+        expect(part).toContain(props.unsubscribeUrl);
+        expect(part).toContain(t.manageLink);
+        expect(part).toContain(t.unsubscribeLink);
+      }
+      // A confirmation queued before these links existed is still sent, without them.
+      const { manageUrl: _m, unsubscribeUrl: _u, ...queuedBefore } = propsIn(locale);
+      expect(confirmationEmailProps.safeParse(queuedBefore).success).toBe(true);
+      const old = await renderEmail(<ConfirmationEmail {...queuedBefore} />);
+      expect(old.text).toContain(props.confirmUrl);
+      expect(old.text).not.toContain(t.unsubscribeLink);
+    });
+
     it('names the alert, its criteria and the validity in the text part', async () => {
       const { props, text } = await renderIn(locale);
       expect(text).toContain(props.label);

@@ -1,7 +1,7 @@
 import { Heading, Link, Section, Text } from '@react-email/components';
 import type { CSSProperties } from 'react';
 import { z } from 'zod';
-import { ActionButton } from './_components/actions';
+import { ActionButton, AlertLinks } from './_components/actions';
 import { confirmationStrings, frequencies, locales } from './_components/i18n';
 import { colors, Layout } from './_components/layout';
 import { heading, link, paragraph } from './_components/styles';
@@ -21,6 +21,12 @@ export const confirmationEmailProps = z.object({
   notMeUrl: webUrl,
   /** How long confirmUrl stays valid. */
   validHours: z.number().int().positive(),
+  /**
+   * The links every email about an alert carries (SPEC §4), a pending one's too. Optional: a
+   * confirmation queued before they were added is still sent, without them.
+   */
+  manageUrl: webUrl.optional(),
+  unsubscribeUrl: webUrl.optional(),
 });
 
 export type ConfirmationEmailProps = z.infer<typeof confirmationEmailProps>;
@@ -40,6 +46,8 @@ export default function ConfirmationEmail({
   confirmUrl,
   notMeUrl,
   validHours,
+  manageUrl,
+  unsubscribeUrl,
 }: ConfirmationEmailProps) {
   const t = confirmationStrings[locale];
   return (
@@ -69,6 +77,14 @@ export default function ConfirmationEmail({
           {t.notMeLink}
         </Link>
       </Text>
+      {manageUrl && unsubscribeUrl && (
+        <AlertLinks
+          manageUrl={manageUrl}
+          manageLabel={t.manageLink}
+          unsubscribeUrl={unsubscribeUrl}
+          unsubscribeLabel={t.unsubscribeLink}
+        />
+      )}
     </Layout>
   );
 }
@@ -81,6 +97,8 @@ ConfirmationEmail.PreviewProps = {
   confirmUrl: 'http://localhost:8787/alerts/confirm?token=Xq3v9Lw2Rk7pT1mZ8sBc4A',
   notMeUrl: 'http://localhost:8787/alerts/not-me?token=Jd5nH8yQe2Wf6uKa0rGt3Q',
   validHours: 48,
+  manageUrl: 'http://localhost:8787/alerts/manage?token=Pm4rT7vB1xK9cW2nL6sQ8e',
+  unsubscribeUrl: 'http://localhost:8787/alerts/unsubscribe?token=Ux8kD3fR6hN1pV5yM0tZ2w',
 } satisfies ConfirmationEmailProps;
 
 const subheading: CSSProperties = {

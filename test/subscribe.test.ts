@@ -5,6 +5,7 @@ import { deliverDue } from '../src/delivery/outbox';
 import {
   lastEmail,
   linkTo,
+  pathOf,
   postForm,
   postJson,
   subscribe,
@@ -46,6 +47,18 @@ describe('POST /v1/alerts', () => {
     expect(linkTo(email, '/alerts/confirm').origin).toBe('https://vahti.example.org');
     expect(linkTo(email, '/alerts/not-me').searchParams.get('token')).toMatch(/^[\w-]{43}$/);
     expect(email.html).toContain('Ohjelmistokehittäjä, Helsinki');
+    // Every email about an alert carries the manage and unsubscribe links (SPEC.md §4), and they
+    // work for a pending alert: the manage page shows it, unsubscribing deletes it.
+    const manage = await ctx.app.request(pathOf(linkTo(email, '/alerts/manage')));
+    expect(manage.status).toBe(200);
+    const unsubscribe = linkTo(email, '/alerts/unsubscribe');
+    const gone = await ctx.app.request(pathOf(unsubscribe), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(gone.status).toBe(200);
+    expect(await alertCount()).toBe(0);
   });
 
   it('writes the confirmation email in the alert language', async () => {

@@ -34,7 +34,24 @@ const frequencyInWords: Record<Locale, Record<Frequency, string>> = {
 /** Days a "this wasn't me" click blocks further confirmation emails to the address (SPEC §2). */
 const notMeBlockDays = 30;
 
-export type ConfirmationStrings = {
+/** Shared by every email about an alert, the confirmation included. */
+export type AlertLinkStrings = {
+  manageLink: string;
+  unsubscribeLink: string;
+  renewButton: string;
+};
+
+const alertLinkStrings: Record<Locale, AlertLinkStrings> = {
+  fi: { manageLink: 'Muokkaa vahtia', unsubscribeLink: 'Lopeta tilaus', renewButton: 'Uusi vahti' },
+  sv: {
+    manageLink: 'Ändra bevakningen',
+    unsubscribeLink: 'Avsluta prenumerationen',
+    renewButton: 'Förnya bevakningen',
+  },
+  en: { manageLink: 'Manage alert', unsubscribeLink: 'Unsubscribe', renewButton: 'Renew alert' },
+};
+
+export type ConfirmationStrings = Pick<AlertLinkStrings, 'manageLink' | 'unsubscribeLink'> & {
   subject: (label: string) => string;
   preview: string;
   heading: string;
@@ -53,6 +70,8 @@ export type ConfirmationStrings = {
 
 export const confirmationStrings: Record<Locale, ConfirmationStrings> = {
   fi: {
+    manageLink: alertLinkStrings.fi.manageLink,
+    unsubscribeLink: alertLinkStrings.fi.unsubscribeLink,
     subject: (label) => `Vahvista työpaikkavahti: ${label}`,
     preview: 'Vahvista tilaus, niin saat uudet työpaikat sähköpostiisi.',
     heading: 'Vahvista työpaikkavahdin tilaus',
@@ -71,6 +90,8 @@ export const confirmationStrings: Record<Locale, ConfirmationStrings> = {
       'Saat tämän viestin, koska tämä sähköpostiosoite annettiin Työpaikkavahdin tilauslomakkeeseen. Käytämme osoitetta vain työpaikkavahtiin emmekä seuraa viestien avaamista tai linkkien klikkauksia.',
   },
   sv: {
+    manageLink: alertLinkStrings.sv.manageLink,
+    unsubscribeLink: alertLinkStrings.sv.unsubscribeLink,
     subject: (label) => `Bekräfta jobbevakningen: ${label}`,
     preview: 'Bekräfta beställningen så får du nya jobb per e-post.',
     heading: 'Bekräfta din jobbevakning',
@@ -90,6 +111,8 @@ export const confirmationStrings: Record<Locale, ConfirmationStrings> = {
       'Du får det här meddelandet eftersom den här e-postadressen angavs i beställningsformuläret för jobbevakning. Vi använder adressen endast för jobbevakningen och följer inte upp om meddelanden öppnas eller länkar klickas.',
   },
   en: {
+    manageLink: alertLinkStrings.en.manageLink,
+    unsubscribeLink: alertLinkStrings.en.unsubscribeLink,
     subject: (label) => `Confirm your job alert: ${label}`,
     preview: 'Confirm to start getting new jobs by email.',
     heading: 'Confirm your job alert',
@@ -171,23 +194,6 @@ export const manageLinksStrings: Record<Locale, ManageLinksStrings> = {
     footer:
       'You are receiving this email because someone asked for the links to the job alerts of this address. We use the address for job alerts only and do not track whether emails are opened or links are clicked.',
   },
-};
-
-/** Shared by every email sent to a confirmed alert. */
-export type AlertLinkStrings = {
-  manageLink: string;
-  unsubscribeLink: string;
-  renewButton: string;
-};
-
-const alertLinkStrings: Record<Locale, AlertLinkStrings> = {
-  fi: { manageLink: 'Muokkaa vahtia', unsubscribeLink: 'Lopeta tilaus', renewButton: 'Uusi vahti' },
-  sv: {
-    manageLink: 'Ändra bevakningen',
-    unsubscribeLink: 'Avsluta prenumerationen',
-    renewButton: 'Förnya bevakningen',
-  },
-  en: { manageLink: 'Manage alert', unsubscribeLink: 'Unsubscribe', renewButton: 'Renew alert' },
 };
 
 export type DigestStrings = AlertLinkStrings & {

@@ -14,7 +14,10 @@ export function linkTo(deps: Pick<Deps, 'config'>, path: string, token: string):
   return `${deps.config.PUBLIC_BASE_URL}${path}?token=${encodeURIComponent(token)}`;
 }
 
-/** The double opt-in email, with the confirmation and "this wasn't me" links. */
+/**
+ * The double opt-in email, with the confirmation and "this wasn't me" links, and the manage and
+ * unsubscribe links that every email about an alert carries.
+ */
 export async function composeConfirmationEmail(
   deps: ComposeDeps,
   alert: AlertRow,
@@ -28,6 +31,12 @@ export async function composeConfirmationEmail(
     confirmUrl: linkTo(deps, '/alerts/confirm', await deps.keyring.tokenFor(alert.id, 'confirm')),
     notMeUrl: linkTo(deps, '/alerts/not-me', await deps.keyring.tokenFor(alert.id, 'not_me')),
     validHours: deps.config.PENDING_TTL_HOURS,
+    manageUrl: linkTo(deps, '/alerts/manage', await deps.keyring.tokenFor(alert.id, 'manage')),
+    unsubscribeUrl: linkTo(
+      deps,
+      '/alerts/unsubscribe',
+      await deps.keyring.tokenFor(alert.id, 'unsubscribe'),
+    ),
   };
   return {
     to: email,
