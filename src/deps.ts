@@ -65,6 +65,8 @@ export interface OutboxEntry {
 export interface OutboxReader {
   list(): Promise<OutboxEntry[]>;
   read(id: string): Promise<OutboxEntry | undefined>;
+  /** deletes the emails written before `before`, answering how many */
+  prune(before: Date): Promise<number>;
 }
 
 export interface Deps {

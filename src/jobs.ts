@@ -5,7 +5,8 @@ import { runDigests } from './delivery/digests';
 import { deliverDue } from './delivery/outbox';
 import type { Deps } from './deps';
 import { describeError, type LogFields } from './log';
-import { runRetention } from './retention/retention';
+import { runRetention, SENT_MESSAGE_DAYS } from './retention/retention';
+import { addDays } from './time';
 
 export interface Job {
   name: string;
@@ -54,6 +55,9 @@ export const jobs: Job[] = [
     cron: '7 * * * *',
     run: async (deps, now) => ({
       ...(await runRetention({ deps, now })),
+      ...(deps.outbox && {
+        outboxFiles: await deps.outbox.prune(addDays(now, -SENT_MESSAGE_DAYS)),
+      }),
       // After the deletes, so that their space is reused and the statistics see what is left.
       ...(deps.vacuum && { vacuumedTables: await deps.vacuum() }),
     }),

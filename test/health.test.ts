@@ -72,7 +72,7 @@ describe('operations endpoints', () => {
     const production = createApp({
       ...ctx.deps,
       config: { ...ctx.config, NODE_ENV: 'production' },
-      outbox: { list: async () => [], read: async () => undefined },
+      outbox: { list: async () => [], read: async () => undefined, prune: async () => 0 },
     });
     expect((await production.request('/dev/outbox')).status).toBe(404);
   });

@@ -86,7 +86,11 @@ describe('GET /openapi.json', () => {
     expect(documentedRoutes(await servedDocument())).toEqual(servedRoutes(ctx.app));
 
     // With the development outbox, its routes are served and documented too.
-    const outbox: OutboxReader = { list: async () => [], read: async () => undefined };
+    const outbox: OutboxReader = {
+      list: async () => [],
+      read: async () => undefined,
+      prune: async () => 0,
+    };
     const withOutbox = createApp({ ...ctx.deps, outbox });
     const document = await servedDocument(withOutbox);
     expect(documentedRoutes(document)).toEqual(servedRoutes(withOutbox));

@@ -1,9 +1,21 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { sendReminders } from '../src/alerts/reminders';
 import { queryRows } from '../src/db/database';
-import { addressBlocks, alerts, matches, messages, postings, rateEvents } from '../src/db/schema';
+import {
+  addressBlocks,
+  alerts,
+  jobState,
+  matches,
+  messages,
+  postings,
+  rateEvents,
+} from '../src/db/schema';
 import { runDigests } from '../src/delivery/digests';
+import { createOutboxFolder } from '../src/delivery/outbox-folder';
 import { jobs, runJob } from '../src/jobs';
 import { runRetention } from '../src/retention/retention';
 import {
@@ -228,6 +240,34 @@ describe('retention (SPEC.md §1.2–1.4)', () => {
     expect(await retention()).toMatchObject({ purgedPostings: 0 });
     await ctx.database.db.delete(alerts);
     expect(await retention()).toMatchObject({ purgedPostings: 1 });
+  });
+
+  it('deletes the email files of the outbox transport a week after they were written', async () => {
+    // Each file holds an address and its links in plain text; they used to stay forever.
+    const dir = await mkdtemp(join(tmpdir(), 'tpv-outbox-'));
+    try {
+      const folder = createOutboxFolder({ dir, from: ctx.config.MAIL_FROM, now: ctx.clock.now });
+      const email = (to: string) => ({
+        to,
+        subject: 'Hei',
+        html: '<p>Hei</p>',
+        text: 'Hei',
+        template: 'test',
+      });
+      await folder.send({ idempotencyKey: 'a', emails: [email('vanha@example.org')] });
+      ctx.clock.advance(6 * 24 * HOUR);
+      await folder.send({ idempotencyKey: 'b', emails: [email('uusi@example.org')] });
+      ctx.clock.advance(1 * 24 * HOUR + 1);
+      const job = jobs.find((candidate) => candidate.name === 'retention');
+      if (!job) throw new Error('no retention job');
+      await runJob({ ...ctx.deps, outbox: folder }, job);
+      expect((await folder.list()).map((entry) => entry.to)).toEqual(['uusi@example.org']);
+      expect(await readdir(dir)).toHaveLength(1);
+      const [run] = await ctx.database.db.select().from(jobState);
+      expect(run?.lastOk).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('forgets processed webhook ids after 7 days', async () => {

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Mailer, OutboxEntry, OutboxReader } from '../deps';
 
@@ -48,6 +48,16 @@ export function createOutboxFolder(options: {
       return { ok: true, providerIds };
     },
     read,
+    async prune(before) {
+      // An email's id starts with the time it was written, in milliseconds.
+      const names = await readdir(dir).catch(() => [] as string[]);
+      const old = names.filter((name) => {
+        const written = Number(name.slice(0, 13));
+        return /^[0-9]{13}-/.test(name) && written < before.getTime();
+      });
+      await Promise.all(old.map((name) => rm(join(dir, name), { force: true })));
+      return old.filter((name) => name.endsWith('.json')).length;
+    },
     async list() {
       const names = await readdir(dir).catch(() => [] as string[]);
       const ids = names

@@ -79,6 +79,12 @@ async function deleteExpiredAlerts(
   return deleted.reduce((sum, count) => sum + count, 0);
 }
 
+/**
+ * A sent or failed message (its payload already gone) is kept this long, and so is an email the
+ * outbox transport wrote to its folder, where it holds the address and the links in plain text.
+ */
+export const SENT_MESSAGE_DAYS = 7;
+
 /** A posting is kept at most this long after it was received, whatever its deadline. */
 export const POSTING_MAX_AGE_DAYS = 60;
 
@@ -201,7 +207,7 @@ export async function runRetention({
       messages,
       messages.id,
       messages.createdAt,
-      addDays(now, -7),
+      addDays(now, -SENT_MESSAGE_DAYS),
       batchSize,
       sql`${messages.status} <> 'queued'`,
     ),
