@@ -1,7 +1,9 @@
 import { count } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { alerts, alertTokens, messages } from '../src/db/schema';
+import { createApp } from '../src/app';
+import { addressBlocks, alerts, alertTokens, messages } from '../src/db/schema';
 import { deliverDue } from '../src/delivery/outbox';
+import { settleAfterResponse } from '../src/http/after-response';
 import {
   lastEmail,
   linkTo,
@@ -164,6 +166,52 @@ describe('POST /v1/alerts', () => {
     expect(await form.text()).toContain('<html lang="sv"');
     expect(await alertCount()).toBe(0);
     expect(ctx.mailer.sent).toHaveLength(0);
+  });
+
+  it('answers before the provider has the email, an address that gets none as soon as one that does', async () => {
+    // The answer used to wait for the hand-over to the provider, which an address that said
+    // "this wasn't me" (or is past its cap) does not have: it was answered sooner, and a slow
+    // provider made every visitor wait for it.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // A context of its own: confirmations are gathered per database, with the mailer of the
+    // first request.
+    const own = await createTestContext();
+    try {
+      own.deps.mailer = {
+        async send(batch) {
+          await held;
+          return own.mailer.send(batch);
+        },
+      };
+      // The app as served: its requests answer before the work after the answer has ended.
+      const app = createApp(own.deps);
+      const ask = (email: string) =>
+        app.request('/v1/alerts', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ ...validSubscription, email }),
+        });
+      await own.database.db.insert(addressBlocks).values({
+        emailHash: await own.keyring.hashEmail('blocked@example.org'),
+        blockedUntil: new Date(own.clock.now().getTime() + 86_400_000),
+      });
+      const mailed = await ask(validSubscription.email);
+      const blocked = await ask('blocked@example.org');
+      expect(mailed.status).toBe(202);
+      expect(await mailed.text()).toBe(await blocked.text());
+      expect(own.mailer.sent).toHaveLength(0);
+      release();
+      await settleAfterResponse();
+      expect(own.mailer.sent.map((email) => email.to)).toEqual([validSubscription.email]);
+      const [row] = await own.database.db.select().from(messages);
+      expect(row?.status).toBe('sent');
+    } finally {
+      release();
+      await own.close();
+    }
   });
 
   it('still answers 202 when the provider is down, and keeps the email queued for later', async () => {

@@ -133,7 +133,8 @@ export function alertsApi(deps: Deps) {
         return accepted(c, form, c.get('formLocale') ?? 'fi');
       }
       const ip = clientIp(c, config.TRUST_PROXY);
-      await subscribeAlert({ deps, input, ip, now: deps.clock.now() });
+      const handOver = await subscribeAlert({ deps, input, ip, now: deps.clock.now() });
+      afterResponse(c, deps.log, handOver);
       return accepted(c, form, input.locale, input.searchUrl);
     })
     .post('/manage-link', async (c) => {

@@ -46,14 +46,17 @@ async function takeClientLimit(tx: Tx, rule: RateLimit, now: Date) {
 }
 
 /**
- * Stores a pending alert and mails its confirmation link (SPEC.md §2 "Subscribe"), counting the
- * request against its client's limit (`ip`) first, in the same transaction.
+ * Stores a pending alert and queues its confirmation link (SPEC.md §2 "Subscribe"), counting the
+ * request against its client's limit (`ip`) first, in the same transaction. Answers the hand-over
+ * of the email to the provider, for the caller to run after answering.
  *
  * Whatever the address, the caller learns nothing: a filled honeypot, a blocked address, an
  * address past its email cap, the service past its hourly cap and a repeat subscription all end
- * like a first one, so the HTTP answer is the same for all of them. Where no email can go out,
- * nothing is stored either. Subscribing again with the same criteria while the first request is
- * still pending refreshes that request instead of storing a second one.
+ * like a first one, so the HTTP answer is the same for all of them, and comes as soon: an answer
+ * that waited for the provider would come later for an address that is sent an email than for
+ * one that is not. Where no email can go out, nothing is stored either. Subscribing again with
+ * the same criteria while the first request is still pending refreshes that request instead of
+ * storing a second one.
  *
  * Everything but the checks against stored rows is worked out here beforehand (the compiled
  * criteria, the token hashes, the encrypted address, the email), so that the checks and writes are
@@ -71,10 +74,10 @@ export async function subscribeAlert({
   input: SubscribeRequest;
   ip?: string;
   now: Date;
-}): Promise<void> {
+}): Promise<() => Promise<unknown>> {
   if (input.website || !searchUrlAllowed(input.searchUrl, deps.config.ALLOWED_ORIGINS)) {
     await admitClient({ deps, ip, now });
-    if (input.website) return;
+    if (input.website) return async () => undefined;
     throw invalidInput('The search URL is not on an allowed site.', [
       { path: 'searchUrl', message: 'must be on one of the origins in ALLOWED_ORIGINS' },
     ]);
@@ -111,6 +114,7 @@ export async function subscribeAlert({
 
   const seat = gatherer(deps).join();
   let committed: Parameters<Seat['settle']>[0];
+  let delivered: Promise<unknown> = Promise.resolve();
   try {
     committed = await storeSubscription();
   } catch (error) {
@@ -119,8 +123,10 @@ export async function subscribeAlert({
     if (client) await withTransaction(db, (tx) => takeRateLimit(tx, client, now));
     suppressed(deps, 'hourly confirmation cap reached');
   } finally {
-    await seat.settle(committed, now);
+    // Settled whatever happened, so that the batch of the other seats is not held back.
+    delivered = seat.settle(committed, now);
   }
+  return () => delivered;
 
   /** Calls `subscribe_alert`, again for the right alert where it finds a pending one. */
   async function storeSubscription(): Promise<Parameters<Seat['settle']>[0]> {
