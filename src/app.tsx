@@ -45,7 +45,9 @@ export function createApp(deps: Deps) {
   });
   app.get('/metrics', async (c) => {
     const token = config.METRICS_TOKEN;
-    if (token && !(await sameSecret(c.req.header('authorization') ?? '', `Bearer ${token}`))) {
+    // The scheme is case-insensitive (RFC 9110 §11.1); the token is compared in constant time.
+    const sent = c.req.header('authorization')?.match(/^Bearer +(.*)$/i)?.[1] ?? '';
+    if (token && !(await sameSecret(sent, token))) {
       c.header('WWW-Authenticate', 'Bearer');
       throw new AppError(
         'unauthorized',

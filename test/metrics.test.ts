@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { jobState } from '../src/db/schema';
 import { runJob } from '../src/jobs';
 import { subscribe, subscribeAndConfirm } from './helpers/alerts';
 import { createTestContext, setupTestContext } from './helpers/context';
@@ -39,8 +40,27 @@ describe('GET /metrics', () => {
       ).toBe(401);
       const allowed = await metrics(guarded.app, { authorization: 'Bearer a-long-metrics-token' });
       expect(allowed.status).toBe(200);
+      // The scheme's case does not matter (RFC 9110 §11.1); the token's does.
+      for (const [authorization, status] of [
+        ['bearer a-long-metrics-token', 200],
+        ['BEARER a-long-metrics-token', 200],
+        ['Bearer A-LONG-METRICS-TOKEN', 401],
+        ['Basic a-long-metrics-token', 401],
+        ['a-long-metrics-token', 401],
+      ] as const) {
+        expect((await metrics(guarded.app, { authorization })).status, authorization).toBe(status);
+      }
     } finally {
       await guarded.close();
     }
+  });
+
+  it('writes job names in labels as every other label value, so that the text stays valid', async () => {
+    await ctx.database.db
+      .insert(jobState)
+      .values({ name: 'odd"job\\x', runs: 1, failures: 0, lastDurationMs: 5 });
+    const { text } = await metrics();
+    // A quote or a backslash written as it is would end the label early (it used to be).
+    expect(text).toContain('tyopaikkavahti_job_runs_total{job="odd_job_x"} 1');
   });
 });

@@ -87,19 +87,23 @@ export async function renderMetrics(db: Queryable): Promise<string> {
 
   const jobs = await db.select().from(jobState);
   family('job_runs_total', 'counter', 'Runs of each scheduled job.');
-  for (const job of jobs) sample('job_runs_total', `job="${job.name}"`, job.runs);
+  for (const job of jobs) sample('job_runs_total', labelText({ job: job.name }), job.runs);
   family('job_failures_total', 'counter', 'Failed runs of each scheduled job.');
-  for (const job of jobs) sample('job_failures_total', `job="${job.name}"`, job.failures);
+  for (const job of jobs) sample('job_failures_total', labelText({ job: job.name }), job.failures);
   family('job_last_duration_seconds', 'gauge', 'Duration of the last run of each job.');
   for (const job of jobs) {
-    sample('job_last_duration_seconds', `job="${job.name}"`, (job.lastDurationMs ?? 0) / 1000);
+    sample(
+      'job_last_duration_seconds',
+      labelText({ job: job.name }),
+      (job.lastDurationMs ?? 0) / 1000,
+    );
   }
   family('job_last_success_timestamp_seconds', 'gauge', 'When each job last finished well.');
   for (const job of jobs) {
     if (job.lastOk && job.lastFinishedAt) {
       sample(
         'job_last_success_timestamp_seconds',
-        `job="${job.name}"`,
+        labelText({ job: job.name }),
         Math.floor(job.lastFinishedAt.getTime() / 1000),
       );
     }
