@@ -211,6 +211,52 @@ describe('the manage page', () => {
     ]);
   });
 
+  it('treats an alert past its expiry as gone before the retention job deletes it', async () => {
+    // It was shown as active, with a renew button whose POST then said it no longer exists.
+    const alert = await subscribeAndConfirm(ctx);
+    ctx.clock.set(new Date('2026-06-02T10:00:01Z'));
+    const page = await managePage(alert.manageToken);
+    expect(page.status).toBe(404);
+    expect(await page.text()).toContain('Tätä vahtia ei enää ole');
+    const renew = await ctx.app.request(`/alerts/renew?token=${alert.manageToken}`);
+    expect(await renew.text()).toContain('Tätä vahtia ei enää ole');
+    const bearer = { authorization: `Bearer ${alert.manageToken}` };
+    expect((await ctx.app.request('/v1/alerts/current', { headers: bearer })).status).toBe(401);
+    const change = await ctx.app.request('/v1/alerts/current', {
+      method: 'PATCH',
+      headers: { ...bearer, 'content-type': 'application/json' },
+      body: JSON.stringify({ frequency: 'weekly' }),
+    });
+    expect(change.status).toBe(401);
+    expect((await alertRow(alert.id))?.frequency).toBe('daily');
+    // Deleting it still deletes it at once.
+    const deleted = await postForm(ctx, '/alerts/manage/delete', { token: alert.manageToken });
+    expect(deleted.status).toBe(200);
+    expect(await alertRow(alert.id)).toBeUndefined();
+  });
+
+  it('answers an unknown manage token 401 whatever the body, and keeps exports out of caches', async () => {
+    const alert = await subscribeAndConfirm(ctx);
+    const unknown = { authorization: `Bearer ${'U'.repeat(43)}` };
+    for (const [type, body] of [
+      ['text/plain', 'frequency=weekly'],
+      ['application/json', '{"status":"deleted"}'],
+    ]) {
+      const response = await ctx.app.request('/v1/alerts/current', {
+        method: 'PATCH',
+        headers: { ...unknown, 'content-type': type },
+        body,
+      });
+      expect(response.status, type).toBe(401);
+    }
+    const exported = await ctx.app.request('/v1/alerts/current/export', {
+      headers: { authorization: `Bearer ${alert.manageToken}` },
+    });
+    expect(exported.headers.get('cache-control')).toBe('no-store');
+    const download = await postForm(ctx, '/alerts/manage/export', { token: alert.manageToken });
+    expect(download.headers.get('cache-control')).toBe('no-store');
+  });
+
   it('deletes the alert and leaves nothing of it in any table', async () => {
     const other = await subscribeAndConfirm(ctx, { email: 'other@example.org' });
     const alert = await subscribeAndConfirm(ctx);

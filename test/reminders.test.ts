@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sendReminders } from '../src/alerts/reminders';
 import { alerts } from '../src/db/schema';
+import { deliverDue } from '../src/delivery/outbox';
 import {
   lastEmail,
   linkTo,
@@ -40,6 +41,21 @@ describe('the expiry reminder (SPEC.md §2 "Renew")', () => {
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     });
     expect(email?.text).toContain('2. kesäkuuta 2026');
+  });
+
+  it('is not mailed with the old date when the alert is renewed while it waits for the provider', async () => {
+    const alert = await subscribeAndConfirm(ctx);
+    ctx.mailer.failing = true;
+    ctx.clock.set(new Date(expiry.getTime() - 7 * 24 * 3_600_000));
+    expect(await remind()).toEqual({ reminded: 1 });
+    ctx.clock.advance(3_600_000);
+    const renewed = await postForm(ctx, '/alerts/manage/renew', { token: alert.manageToken });
+    expect(renewed.status).toBe(303);
+    ctx.mailer.failing = false;
+    ctx.clock.advance(3_600_000);
+    await deliverDue({ deps: ctx.deps, now: ctx.clock.now() });
+    // It said the alert ends on 2 June, which the renewal had made untrue.
+    expect(reminders()).toEqual([]);
   });
 
   it('renews from its button (page, then POST), which rearms the reminder for the new expiry', async () => {

@@ -115,7 +115,9 @@ export function alertsApi(deps: Deps) {
 
   const managed = async (c: Context) => {
     const token = bearer(c);
-    const alert = await findManagedAlert({ deps, token }).catch(ignoreNotFound);
+    const alert = await findManagedAlert({ deps, token, now: deps.clock.now() }).catch(
+      ignoreNotFound,
+    );
     if (!alert) throw unknownToken(c);
     return { token, alert };
   };
@@ -166,14 +168,20 @@ export function alertsApi(deps: Deps) {
       return c.json({ alert: alertView(alert, deps.clock.now()) });
     })
     .patch('/current', async (c) => {
-      const token = bearer(c);
+      // An unknown token is told so whatever the body: 401 before any 415 or 422.
+      const { token } = await managed(c);
       const body = await readBody(c);
       const settings = parse(
         alertSettings,
         body.kind === 'json' ? body.value : body.fields,
         'change',
       );
-      const alert = await updateAlertSettings({ deps, token, settings }).catch(ignoreNotFound);
+      const alert = await updateAlertSettings({
+        deps,
+        token,
+        settings,
+        now: deps.clock.now(),
+      }).catch(ignoreNotFound);
       if (!alert) throw unknownToken(c);
       return c.json({ alert: alertView(alert, deps.clock.now()) });
     })
@@ -186,6 +194,8 @@ export function alertsApi(deps: Deps) {
     })
     .get('/current/export', async (c) => {
       const { alert } = await managed(c);
+      // It holds the address: no cache along the way may keep it.
+      c.header('Cache-Control', 'no-store');
       return c.json(await exportAlert({ deps, alert, now: deps.clock.now() }));
     })
     .delete('/current', async (c) => {

@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { withTransaction } from '../db/database';
 import {
@@ -34,15 +34,25 @@ export const RENEWAL_WINDOW_DAYS = 14;
 
 const alertGone = () => notFound('This alert no longer exists.');
 
+/**
+ * An alert past its expiry is gone for its owner, though the retention job deletes its row only
+ * within the hour: its pages and API do not show it as active, nor offer a renewal they would
+ * then refuse. (Deleting it still works, and deletes it at once.)
+ */
+const live = (alert: AlertRow | undefined, now: Date) =>
+  alert && alert.expiresAt.getTime() > now.getTime() ? alert : undefined;
+
 /** The alert a manage token names, read without changing anything. */
 export async function findManagedAlert({
   deps,
   token,
+  now,
 }: {
   deps: Pick<Deps, 'db'>;
   token: string;
+  now: Date;
 }): Promise<AlertRow> {
-  const alert = await alertForToken(deps.db, token, 'manage');
+  const alert = live(await alertForToken(deps.db, token, 'manage'), now);
   if (!alert) throw alertGone();
   return alert;
 }
@@ -51,13 +61,15 @@ export async function updateAlertSettings({
   deps,
   token,
   settings,
+  now,
 }: {
   deps: Pick<Deps, 'db'>;
   token: string;
   settings: AlertSettings;
+  now: Date;
 }): Promise<AlertRow> {
   return withTransaction(deps.db, async (tx) => {
-    const alert = await alertForToken(tx, token, 'manage', { forUpdate: true });
+    const alert = live(await alertForToken(tx, token, 'manage', { forUpdate: true }), now);
     if (!alert) throw alertGone();
     const [updated] = await tx
       .update(alerts)
@@ -85,8 +97,8 @@ export async function renewAlert({
   now: Date;
 }): Promise<AlertRow> {
   return withTransaction(deps.db, async (tx) => {
-    const alert = await alertForToken(tx, token, 'manage', { forUpdate: true });
-    if (!alert || alert.expiresAt.getTime() <= now.getTime()) throw alertGone();
+    const alert = live(await alertForToken(tx, token, 'manage', { forUpdate: true }), now);
+    if (!alert) throw alertGone();
     if (alert.status !== 'active') {
       throw new AppError('conflict', 'Confirm the alert first; then it can be renewed.');
     }
@@ -100,6 +112,16 @@ export async function renewAlert({
       .where(eq(alerts.id, alert.id))
       .returning();
     if (!renewed) throw alertGone();
+    // A reminder still queued (the provider down) would say the alert ends on the old date.
+    await tx
+      .delete(messages)
+      .where(
+        and(
+          eq(messages.alertId, alert.id),
+          eq(messages.template, 'reminder'),
+          eq(messages.status, 'queued'),
+        ),
+      );
     return renewed;
   });
 }
@@ -132,7 +154,7 @@ export async function deleteAlert({
 /** Whether the renew button belongs on the page: the last 14 days of an active alert. */
 export function isRenewalDue(alert: AlertRow, now: Date): boolean {
   const left = alert.expiresAt.getTime() - now.getTime();
-  return alert.status === 'active' && left < RENEWAL_WINDOW_DAYS * 24 * 3_600_000;
+  return alert.status === 'active' && left > 0 && left < RENEWAL_WINDOW_DAYS * 24 * 3_600_000;
 }
 
 /**

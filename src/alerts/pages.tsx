@@ -252,7 +252,7 @@ export function alertPages(deps: Deps) {
     .get('/manage', async (c) => {
       const token = queryToken(c);
       const alert = token
-        ? await findManagedAlert({ deps, token }).catch(ignoreNotFound)
+        ? await findManagedAlert({ deps, token, now: deps.clock.now() }).catch(ignoreNotFound)
         : undefined;
       if (!token || !alert) return linkGone(c);
       const locale = pageLocale(c, alert.locale);
@@ -273,9 +273,12 @@ export function alertPages(deps: Deps) {
           detailsFromIssues(settings.error.issues),
         );
       }
-      const alert = await updateAlertSettings({ deps, token, settings: settings.data }).catch(
-        ignoreNotFound,
-      );
+      const alert = await updateAlertSettings({
+        deps,
+        token,
+        settings: settings.data,
+        now: deps.clock.now(),
+      }).catch(ignoreNotFound);
       if (!alert) return linkGone(c);
       return c.redirect(manageUrl(token, alert.locale, 'updated'), 303);
     })
@@ -287,10 +290,13 @@ export function alertPages(deps: Deps) {
     })
     .post('/manage/export', async (c) => {
       const { token } = await readTokenPost(c);
-      const alert = await findManagedAlert({ deps, token }).catch(ignoreNotFound);
+      const alert = await findManagedAlert({ deps, token, now: deps.clock.now() }).catch(
+        ignoreNotFound,
+      );
       if (!alert) return linkGone(c);
       const data = await exportAlert({ deps, alert, now: deps.clock.now() });
       c.header('Content-Disposition', `attachment; filename="tyopaikkavahti-${alert.id}.json"`);
+      c.header('Cache-Control', 'no-store');
       return c.json(data);
     })
     .post('/manage/delete', async (c) => {
@@ -303,7 +309,7 @@ export function alertPages(deps: Deps) {
     .get('/renew', async (c) => {
       const token = queryToken(c);
       const alert = token
-        ? await findManagedAlert({ deps, token }).catch(ignoreNotFound)
+        ? await findManagedAlert({ deps, token, now: deps.clock.now() }).catch(ignoreNotFound)
         : undefined;
       if (!token || !alert || alert.status !== 'active') return linkGone(c);
       const locale = pageLocale(c, alert.locale);
