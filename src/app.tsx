@@ -132,12 +132,18 @@ function respondWithError(c: Context, error: AppError) {
         : error instanceof RateLimited
           ? t.rateLimitedTitle
           : t.errorTitle;
+  // The page's own language: `error.message` is the English of the JSON answer.
   const lead =
     error.code === 'not_found'
       ? t.notFoundLead
-      : error instanceof RateLimited
-        ? t.rateLimitedLead(Math.max(1, Math.ceil(error.retryAfterSeconds / 60)))
-        : error.message;
+      : error instanceof RateLimited || error.code === 'rate_limited'
+        ? t.rateLimitedLead(
+            Math.max(
+              1,
+              Math.ceil((error instanceof RateLimited ? error.retryAfterSeconds : 60) / 60),
+            ),
+          )
+        : t.errorLead[error.code];
   return c.html(
     <Page locale={locale} title={title} path={pagePath(c)}>
       {error.details ? (

@@ -119,6 +119,14 @@ describe('the manage page', () => {
       .where(eq(alerts.id, alert.id));
     const response = await postForm(ctx, '/alerts/manage/renew', { token: alert.manageToken });
     expect(response.status).toBe(409);
+    // Said in the page's language: the lead was the English message of the JSON answer.
+    const page = await response.text();
+    expect(page).toContain('Jos et ole vielä vahvistanut vahtia, vahvista se ensin.');
+    expect(page).not.toContain('Confirm the alert first');
+    const swedish = await postForm(ctx, '/alerts/manage/renew?lang=sv', {
+      token: alert.manageToken,
+    });
+    expect(await swedish.text()).toContain('bekräfta den först');
   });
 
   it('downloads everything stored about the alert as JSON', async () => {

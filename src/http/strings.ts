@@ -1,4 +1,5 @@
 import type { Frequency, Locale } from '../db/schema';
+import type { ErrorCode } from '../errors';
 
 export interface PageStrings {
   serviceName: string;
@@ -22,6 +23,8 @@ export interface PageStrings {
   checkInboxTitle: string;
   checkInboxLead: (hours: number) => string;
   errorTitle: string;
+  /** the lead of an error page, by the error's code (404 and 429 have their own) */
+  errorLead: Record<Exclude<ErrorCode, 'not_found' | 'rate_limited'>, string>;
   invalidTitle: string;
   invalidLead: string;
   notFoundTitle: string;
@@ -89,6 +92,18 @@ export const pageStrings: Record<Locale, PageStrings> = {
     checkInboxLead: (hours) =>
       `Lähetimme vahvistuslinkin, jos osoitteeseen voi lähettää postia. Vahti alkaa toimia, kun vahvistat sen. Linkki on voimassa ${hours} tuntia.`,
     errorTitle: 'Jotain meni vikaan',
+    errorLead: {
+      malformed_body: 'Lomakkeen tietoja ei voitu lukea. Lähetä lomake uudelleen.',
+      unauthorized: 'Linkki ei kelpaa. Avaa linkki uudelleen sähköpostista.',
+      method_not_allowed: 'Tätä ei voi tehdä tällä sivulla.',
+      conflict:
+        'Tätä ei voitu tehdä vahdin nykyisessä tilassa. Jos et ole vielä vahvistanut vahtia, vahvista se ensin.',
+      payload_too_large: 'Lomakkeen tiedot ovat liian suuret.',
+      unsupported_media_type: 'Lomaketta ei voitu lukea tässä muodossa.',
+      invalid_input: 'Lomakkeen tiedoissa on virhe.',
+      internal: 'Virhe on meidän päässämme. Yritä hetken kuluttua uudelleen.',
+      unavailable: 'Palvelu on hetken poissa käytöstä. Yritä hetken kuluttua uudelleen.',
+    },
     invalidTitle: 'Tarkista tiedot',
     invalidLead: 'Lomakkeessa on virheitä:',
     notFoundTitle: 'Sivua ei löydy',
@@ -158,6 +173,18 @@ export const pageStrings: Record<Locale, PageStrings> = {
     checkInboxLead: (hours) =>
       `Vi skickade en bekräftelselänk om adressen kan ta emot e-post. Bevakningen börjar när du bekräftar den. Länken gäller i ${hours} timmar.`,
     errorTitle: 'Något gick fel',
+    errorLead: {
+      malformed_body: 'Formulärets uppgifter kunde inte läsas. Skicka formuläret igen.',
+      unauthorized: 'Länken gäller inte. Öppna länken i e-postmeddelandet igen.',
+      method_not_allowed: 'Det går inte att göra det här på den här sidan.',
+      conflict:
+        'Det gick inte i bevakningens nuvarande läge. Om du inte har bekräftat bevakningen än, bekräfta den först.',
+      payload_too_large: 'Formulärets uppgifter är för stora.',
+      unsupported_media_type: 'Formuläret kunde inte läsas i det här formatet.',
+      invalid_input: 'Formulärets uppgifter innehåller ett fel.',
+      internal: 'Felet ligger hos oss. Försök igen om en stund.',
+      unavailable: 'Tjänsten är tillfälligt otillgänglig. Försök igen om en stund.',
+    },
     invalidTitle: 'Kontrollera uppgifterna',
     invalidLead: 'Formuläret innehåller fel:',
     notFoundTitle: 'Sidan hittades inte',
@@ -229,6 +256,18 @@ export const pageStrings: Record<Locale, PageStrings> = {
     checkInboxLead: (hours) =>
       `If the address can receive email, we sent it a confirmation link. The alert starts when you confirm it. The link is valid for ${hours} hours.`,
     errorTitle: 'Something went wrong',
+    errorLead: {
+      malformed_body: 'The form could not be read. Please send it again.',
+      unauthorized: 'The link is not valid. Open the link in the email again.',
+      method_not_allowed: 'This cannot be done on this page.',
+      conflict:
+        'This cannot be done in the present state of the alert. If you have not confirmed the alert yet, confirm it first.',
+      payload_too_large: 'The form holds too much data.',
+      unsupported_media_type: 'The form could not be read in this format.',
+      invalid_input: 'The form has an error.',
+      internal: 'Something went wrong on our side. Please try again in a moment.',
+      unavailable: 'The service is briefly unavailable. Please try again in a moment.',
+    },
     invalidTitle: 'Please check the form',
     invalidLead: 'The form has errors:',
     notFoundTitle: 'Page not found',
