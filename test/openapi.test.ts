@@ -157,6 +157,47 @@ describe('GET /openapi.json', () => {
     expect(statuses('/v1/alerts/current/renew', 'post')).toEqual(['200', '401', '409']);
     expect(statuses('/readyz', 'get')).toEqual(['200', '503']);
   });
+
+  it('lists every body type a route reads, and the JSON error a JSON client is answered', async () => {
+    // Multipart bodies were read and left out of the document; a JSON client's 404 on confirm
+    // was documented as HTML only.
+    const document = (await servedDocument()) as unknown as {
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            requestBody?: { content: object };
+            responses: Record<string, { content?: object }>;
+          }
+        >
+      >;
+    };
+    const bodyTypes = (path: string, method: string) =>
+      Object.keys(document.paths[path]?.[method]?.requestBody?.content ?? {}).sort();
+    for (const [path, method] of [
+      ['/v1/alerts', 'post'],
+      ['/v1/alerts/manage-link', 'post'],
+      ['/v1/alerts/current', 'patch'],
+    ]) {
+      expect(bodyTypes(path, method), path).toEqual([
+        'application/json',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data',
+      ]);
+    }
+    const form = new FormData();
+    for (const [name, value] of Object.entries(examples.subscriptionForm)) {
+      for (const entry of [value].flat()) form.append(name, entry);
+    }
+    expect((await ctx.app.request('/v1/alerts', { method: 'POST', body: form })).status).toBe(202);
+
+    const gone = document.paths['/alerts/confirm']?.post?.responses['404']?.content ?? {};
+    expect(Object.keys(gone).sort()).toEqual(['application/json', 'text/html']);
+    const unknown = await postJson(ctx, '/alerts/confirm', { token: 'C'.repeat(43) });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toMatch(/^application\/json/);
+  });
 });
 
 describe('the documented schemas', () => {

@@ -201,6 +201,7 @@ export function openApiDocument(options: DocumentOptions) {
               schema: subscribeForm(subscription, criteria),
               example: examples.subscriptionForm,
             },
+            'multipart/form-data': { schema: subscribeForm(subscription, criteria) },
           },
         },
         responses: {
@@ -224,6 +225,7 @@ export function openApiDocument(options: DocumentOptions) {
               example: { email: examples.subscription.email, locale: 'fi' },
             },
             'application/x-www-form-urlencoded': { schema: schemaRef('ManageLinkRequest') },
+            'multipart/form-data': { schema: schemaRef('ManageLinkRequest') },
           },
         },
         responses: {
@@ -255,6 +257,7 @@ export function openApiDocument(options: DocumentOptions) {
               example: { frequency: 'weekly' },
             },
             'application/x-www-form-urlencoded': { schema: schemaRef('AlertSettings') },
+            'multipart/form-data': { schema: schemaRef('AlertSettings') },
           },
         },
         responses: {
@@ -408,7 +411,13 @@ export function openApiDocument(options: DocumentOptions) {
             ...json(schemaRef('Confirmation')),
           },
         },
-        404: html('The link’s alert no longer exists (JSON clients get the error body).'),
+        404: {
+          description: 'The link’s alert no longer exists: a page, or the error body for JSON.',
+          content: {
+            'text/html': { schema: { type: 'string' } },
+            ...json(schemaRef('Error')),
+          },
+        },
       }),
     },
     '/alerts/not-me': {
