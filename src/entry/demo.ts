@@ -6,6 +6,7 @@ import { createApp } from '../app';
 import { ConfigError, parseConfig } from '../config';
 import { generateKey } from '../crypto/keyring';
 import type { OutboxEntry, OutboxReader } from '../deps';
+import { settleAfterResponse } from '../http/after-response';
 import { jobs, runJob } from '../jobs';
 import { createJsonLog, describeError } from '../log';
 import { signWebhook } from '../postings/webhook';
@@ -86,6 +87,8 @@ async function main() {
   }
 
   say('2. Each confirms with the button of the page the email links to: POST /alerts/confirm');
+  // The service answers before it hands the emails over; they are written a moment later.
+  await settleAfterResponse();
   const messages = await outbox.list();
   for (const subscription of demoSubscriptions) {
     const email = messages.find((message) => message.to === subscription.email);

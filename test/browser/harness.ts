@@ -12,6 +12,7 @@ import type { Db } from '../../src/db/database';
 import { alerts, type Locale } from '../../src/db/schema';
 import { createOutboxFolder } from '../../src/delivery/outbox-folder';
 import type { Deps, OutboxEntry } from '../../src/deps';
+import { settleAfterResponse } from '../../src/http/after-response';
 import { createJsonLog } from '../../src/log';
 
 /**
@@ -149,8 +150,12 @@ async function startService(options: {
   };
 }
 
-/** The emails in the outbox folder, oldest first. */
+/**
+ * The emails in the outbox folder, oldest first, once the emails of the answers given so far are
+ * written: the service hands them over after answering (src/http/after-response.ts).
+ */
 export async function outboxEmails(service: RunningService): Promise<OutboxEntry[]> {
+  await settleAfterResponse();
   const entries = await service.deps.outbox?.list();
   return [...(entries ?? [])].reverse();
 }

@@ -88,6 +88,11 @@ describe('npm start on the embedded defaults', () => {
       }),
     });
     expect(response.status).toBe(202);
+    // The service answers before it hands the email over: the file comes a moment later.
+    const deadline = Date.now() + 10_000;
+    while ((await outboxEntries()).length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     const [entry, ...others] = await outboxEntries();
     expect(others).toHaveLength(0);
     expect(entry).toMatchObject({
