@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/app';
 import { messages } from '../src/db/schema';
 import { deliverDue } from '../src/delivery/outbox';
-import type { Mailer } from '../src/deps';
 import { settleAfterResponse } from '../src/http/after-response';
 import {
   lastEmail,
@@ -13,7 +12,7 @@ import {
   subscribe,
   subscribeAndConfirm,
 } from './helpers/alerts';
-import { setupTestContext } from './helpers/context';
+import { heldMailer, setupTestContext } from './helpers/context';
 
 const ctx = setupTestContext();
 
@@ -52,16 +51,7 @@ describe('POST /v1/alerts/manage-link', () => {
     // alerts has: its answer came later by the provider's time, and told the two apart.
     await subscribeAndConfirm(ctx);
     ctx.mailer.sent.length = 0;
-    let release = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const slowMailer: Mailer = {
-      async send(batch) {
-        await held;
-        return ctx.mailer.send(batch);
-      },
-    };
+    const slowMailer = heldMailer(ctx.mailer);
     // The app as served: its requests answer before the work after the answer has ended.
     const app = createApp({ ...ctx.deps, mailer: slowMailer });
     const ask = (email: string) =>
@@ -75,7 +65,7 @@ describe('POST /v1/alerts/manage-link', () => {
     expect(known.status).toBe(202);
     expect(await known.text()).toBe(await unknown.text());
     expect(ctx.mailer.sent).toHaveLength(0);
-    release();
+    slowMailer.release();
     await settleAfterResponse();
     expect(ctx.mailer.sent.map((email) => email.to)).toEqual([address]);
     expect(lastEmail(ctx).template).toBe('manage-links');

@@ -13,7 +13,7 @@ import {
   subscribe,
   validSubscription,
 } from './helpers/alerts';
-import { createTestContext, setupTestContext } from './helpers/context';
+import { createTestContext, heldMailer, setupTestContext } from './helpers/context';
 
 const ctx = setupTestContext();
 
@@ -172,20 +172,12 @@ describe('POST /v1/alerts', () => {
     // The answer used to wait for the hand-over to the provider, which an address that said
     // "this wasn't me" (or is past its cap) does not have: it was answered sooner, and a slow
     // provider made every visitor wait for it.
-    let release = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
     // A context of its own: confirmations are gathered per database, with the mailer of the
     // first request.
     const own = await createTestContext();
+    const slowMailer = heldMailer(own.mailer);
     try {
-      own.deps.mailer = {
-        async send(batch) {
-          await held;
-          return own.mailer.send(batch);
-        },
-      };
+      own.deps.mailer = slowMailer;
       // The app as served: its requests answer before the work after the answer has ended.
       const app = createApp(own.deps);
       const ask = (email: string) =>
@@ -203,13 +195,13 @@ describe('POST /v1/alerts', () => {
       expect(mailed.status).toBe(202);
       expect(await mailed.text()).toBe(await blocked.text());
       expect(own.mailer.sent).toHaveLength(0);
-      release();
+      slowMailer.release();
       await settleAfterResponse();
       expect(own.mailer.sent.map((email) => email.to)).toEqual([validSubscription.email]);
       const [row] = await own.database.db.select().from(messages);
       expect(row?.status).toBe('sent');
     } finally {
-      release();
+      slowMailer.release();
       await own.close();
     }
   });

@@ -179,3 +179,18 @@ function settlingApp(app: ReturnType<typeof createApp>): ReturnType<typeof creat
   };
   return app;
 }
+
+/** A mailer that passes batches on to `inner` only once released: a provider that holds on. */
+export function heldMailer(inner: Mailer): Mailer & { release(): void } {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return {
+    async send(batch) {
+      await held;
+      return inner.send(batch);
+    },
+    release: () => release(),
+  };
+}
