@@ -1,8 +1,15 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { queryRows, rowRecord, sqlState, type Tx, withTransaction } from '../db/database';
+import {
+  queryRows,
+  rowRecord,
+  sqlState,
+  type Tx,
+  textArray,
+  withTransaction,
+} from '../db/database';
 import { addressBlocks, alerts, alertTokens, messages, tokenPurposes } from '../db/schema';
 import { gatherer, type Seat } from '../delivery/gather';
-import { leaseEnd, messageRow, textArray, withoutAlertId } from '../delivery/outbox';
+import { leaseEnd, messageRow, withoutAlertId } from '../delivery/outbox';
 import type { Deps } from '../deps';
 import { invalidInput, notFound, RateLimited } from '../errors';
 import { anchorAlert, compileAlert } from '../matching/anchors';

@@ -48,3 +48,8 @@ export function sqlState(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** A Postgres array literal of texts, each quoted, so that any value survives. */
+export function textArray(values: string[]): string {
+  return `{${values.map((value) => `"${value.replace(/["\\]/g, (char) => `\\${char}`)}"`).join(',')}}`;
+}

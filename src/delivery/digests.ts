@@ -3,11 +3,11 @@ import { digestSubject, maxPostingsPerDigest } from '../../emails/digest';
 import { alertLinks } from '../alerts/emails';
 import { isRenewalDue } from '../alerts/manage';
 import type { AlertRow } from '../alerts/tokens';
-import { withTransaction } from '../db/database';
+import { textArray, withTransaction } from '../db/database';
 import { alerts, matches, postings } from '../db/schema';
 import type { Deps } from '../deps';
 import { formatDate } from '../http/strings';
-import { deliverBatch, enqueueEmails, type QueuedEmail, textArray } from './outbox';
+import { deliverBatch, enqueueEmails, type QueuedEmail } from './outbox';
 import { describeReasons } from './reasons';
 import { isDigestDue } from './schedule';
 

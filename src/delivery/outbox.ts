@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import { renderNamed, type TemplateName, type TemplateProps } from '../../emails/templates';
 import type { Keyring } from '../crypto/keyring';
-import { type Tx, withTransaction } from '../db/database';
+import { type Tx, textArray, withTransaction } from '../db/database';
 import { messages } from '../db/schema';
 import type { Deps, OutgoingEmail, SendResult } from '../deps';
 import { MAX_BATCH_SIZE } from '../deps';
@@ -395,9 +395,4 @@ export async function deliverDue({
     }
   }
   return counts;
-}
-
-/** A Postgres array literal of texts, each quoted, so that any value survives. */
-export function textArray(values: string[]): string {
-  return `{${values.map((value) => `"${value.replace(/["\\]/g, (char) => `\\${char}`)}"`).join(',')}}`;
 }
