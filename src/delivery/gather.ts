@@ -41,9 +41,10 @@ interface Batch {
 }
 
 /**
- * Confirmation emails are sent while their visitor waits. Each in a provider call of its own
- * would cost a call and a bookkeeping statement per email (about 1.3 ms of the service's CPU and
- * 0.4 ms of the provider's, README "Load"); gathered, the requests share both. A batch takes
+ * Confirmation emails are sent right after their requests commit (and have answered). Each in a
+ * provider call of its own would cost a call and a bookkeeping statement per email (about 1.3 ms
+ * of the service's CPU and 0.4 ms of the provider's, README "Load"); gathered, the requests share
+ * both. A batch takes
  * the requests whose writes overlap: it closes when its first write ends. Under load (a request
  * less than the window after the one before) it stays open for the window
  * (`CONFIRMATION_BATCH_WINDOW_MS`, 10 ms) instead, so that requests arriving one by one share

@@ -80,8 +80,8 @@ type ClaimedMessage = Pick<
 >;
 
 /**
- * Like `enqueueEmails`, for a caller that sends the emails itself right after its commit (while a
- * visitor waits): the batches are written already leased to it, so that sending needs no claim
+ * Like `enqueueEmails`, for a caller that sends the emails itself right after its commit (a
+ * request, once it has answered): the batches are written already leased to it, so that sending needs no claim
  * of its own and the delivery job leaves them alone. A crash before the outcome is recorded
  * leaves the lease to lapse, and the job then sends the batch under the same key.
  */
@@ -166,7 +166,7 @@ export async function deliverBatch({
   deps: DeliveryDeps;
   batchKey: string;
   now: Date;
-  /** one, while a visitor waits for the answer; the transport's default for jobs */
+  /** one, for the hand-over that follows a request; the transport's default for jobs */
   maxAttempts?: number;
 }): Promise<DeliveryOutcome> {
   const claim = await withTransaction(deps.db, async (tx) => {
