@@ -136,13 +136,8 @@ function respondWithError(c: Context, error: AppError) {
   const lead =
     error.code === 'not_found'
       ? t.notFoundLead
-      : error instanceof RateLimited || error.code === 'rate_limited'
-        ? t.rateLimitedLead(
-            Math.max(
-              1,
-              Math.ceil((error instanceof RateLimited ? error.retryAfterSeconds : 60) / 60),
-            ),
-          )
+      : error instanceof RateLimited
+        ? t.rateLimitedLead(Math.max(1, Math.ceil(error.retryAfterSeconds / 60)))
         : t.errorLead[error.code];
   return c.html(
     <Page locale={locale} title={title} path={pagePath(c)}>

@@ -81,8 +81,8 @@ type ClaimedMessage = Pick<
 
 /**
  * Like `enqueueEmails`, for a caller that sends the emails itself right after its commit (a
- * request, once it has answered): the batches are written already leased to it, so that sending needs no claim
- * of its own and the delivery job leaves them alone. A crash before the outcome is recorded
+ * request, once it has answered): the batches are written already leased to it, so that sending
+ * needs no claim of its own and the delivery job leaves them alone. A crash before the outcome is recorded
  * leaves the lease to lapse, and the job then sends the batch under the same key.
  */
 export async function enqueueLeased(

@@ -23,8 +23,8 @@ export interface PageStrings {
   checkInboxTitle: string;
   checkInboxLead: (hours: number) => string;
   errorTitle: string;
-  /** the lead of an error page, by the error's code (404 and 429 have their own) */
-  errorLead: Record<Exclude<ErrorCode, 'not_found' | 'rate_limited'>, string>;
+  /** the lead of an error page, by the error's code (404, and 429 with its wait, have their own) */
+  errorLead: Record<Exclude<ErrorCode, 'not_found'>, string>;
   invalidTitle: string;
   invalidLead: string;
   notFoundTitle: string;
@@ -101,6 +101,7 @@ export const pageStrings: Record<Locale, PageStrings> = {
       payload_too_large: 'Lomakkeen tiedot ovat liian suuret.',
       unsupported_media_type: 'Lomaketta ei voitu lukea tässä muodossa.',
       invalid_input: 'Lomakkeen tiedoissa on virhe.',
+      rate_limited: 'Liian monta yritystä. Yritä hetken kuluttua uudelleen.',
       internal: 'Virhe on meidän päässämme. Yritä hetken kuluttua uudelleen.',
       unavailable: 'Palvelu on hetken poissa käytöstä. Yritä hetken kuluttua uudelleen.',
     },
@@ -182,6 +183,7 @@ export const pageStrings: Record<Locale, PageStrings> = {
       payload_too_large: 'Formulärets uppgifter är för stora.',
       unsupported_media_type: 'Formuläret kunde inte läsas i det här formatet.',
       invalid_input: 'Formulärets uppgifter innehåller ett fel.',
+      rate_limited: 'För många försök. Försök igen om en stund.',
       internal: 'Felet ligger hos oss. Försök igen om en stund.',
       unavailable: 'Tjänsten är tillfälligt otillgänglig. Försök igen om en stund.',
     },
@@ -265,6 +267,7 @@ export const pageStrings: Record<Locale, PageStrings> = {
       payload_too_large: 'The form holds too much data.',
       unsupported_media_type: 'The form could not be read in this format.',
       invalid_input: 'The form has an error.',
+      rate_limited: 'Too many attempts. Please try again in a moment.',
       internal: 'Something went wrong on our side. Please try again in a moment.',
       unavailable: 'The service is briefly unavailable. Please try again in a moment.',
     },
