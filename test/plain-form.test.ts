@@ -118,5 +118,23 @@ describe('the plain HTML form of the README', () => {
     const page = await response.text();
     expect(page).toContain('<h1>Too many attempts</h1>');
     expect(page).toContain(`Try again in ${Math.ceil(retryAfter / 60)} minutes.`);
+
+    // under a minute left: "a minute", in every language
+    ctx.clock.advance(9 * 60_000 + 30_000);
+    for (const [locale, wait] of [
+      ['fi', 'Yritä uudelleen minuutin kuluttua.'],
+      ['sv', 'Försök igen om en minut.'],
+      ['en', 'Try again in a minute.'],
+    ]) {
+      const soon = await postForm(
+        ctx,
+        `/v1/alerts?lang=${locale}`,
+        { ...fields, email: 'lomake.en@example.org', acceptTerms: 'on', website: '' },
+        { accept: 'text/html', 'x-forwarded-for': client },
+      );
+      expect(soon.status).toBe(429);
+      expect(Number(soon.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+      expect(await soon.text()).toContain(wait);
+    }
   });
 });

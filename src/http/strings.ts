@@ -111,7 +111,7 @@ export const pageStrings: Record<Locale, PageStrings> = {
     notFoundLead: 'Osoitteessa ei ole sivua.',
     rateLimitedTitle: 'Liian monta yritystä',
     rateLimitedLead: (minutes) =>
-      `Tästä yhteydestä on tehty liian monta tilausta lyhyessä ajassa. Yritä uudelleen ${minutes} minuutin kuluttua.`,
+      `Tästä yhteydestä on tehty liian monta tilausta lyhyessä ajassa. Yritä uudelleen ${minutes === 1 ? 'minuutin' : `${minutes} minuutin`} kuluttua.`,
     backToSearch: 'Takaisin hakuun',
     manageTitle: 'Työpaikkavahtisi',
     statusHeading: 'Tila',
@@ -193,7 +193,7 @@ export const pageStrings: Record<Locale, PageStrings> = {
     notFoundLead: 'Det finns ingen sida på adressen.',
     rateLimitedTitle: 'För många försök',
     rateLimitedLead: (minutes) =>
-      `Det har gjorts för många beställningar från den här anslutningen på kort tid. Försök igen om ${minutes} minuter.`,
+      `Det har gjorts för många beställningar från den här anslutningen på kort tid. Försök igen om ${minutes === 1 ? 'en minut' : `${minutes} minuter`}.`,
     backToSearch: 'Tillbaka till sökningen',
     manageTitle: 'Din jobbevakning',
     statusHeading: 'Status',
@@ -277,7 +277,7 @@ export const pageStrings: Record<Locale, PageStrings> = {
     notFoundLead: 'There is no page at this address.',
     rateLimitedTitle: 'Too many attempts',
     rateLimitedLead: (minutes) =>
-      `Too many subscriptions came from this connection in a short time. Try again in ${minutes} minutes.`,
+      `Too many subscriptions came from this connection in a short time. Try again in ${minutes === 1 ? 'a minute' : `${minutes} minutes`}.`,
     backToSearch: 'Back to the search',
     manageTitle: 'Your job alert',
     statusHeading: 'Status',

@@ -85,8 +85,9 @@ const source = String.raw`/* Työpaikkavahti widget: <job-alert-form> or <script
     }
 
     get locale() {
-      var lang = this.getAttribute('locale') || document.documentElement.lang;
-      return pick(String(lang || '').slice(0, 2), LOCALES, 'fi');
+      // The host's attribute if it names a language of ours, else the page's own language.
+      var page = pick(String(document.documentElement.lang || '').slice(0, 2), LOCALES, 'fi');
+      return pick(String(this.getAttribute('locale') || '').slice(0, 2), LOCALES, page);
     }
 
     render() {
@@ -313,8 +314,9 @@ const source = String.raw`/* Työpaikkavahti widget: <job-alert-form> or <script
       }
       if (response.status === 429) {
         var seconds = Number(response.headers.get('Retry-After')) || 600;
-        var minutes = String(Math.max(1, Math.ceil(seconds / 60)));
-        this.setStatus('failure', [h('p', {}, [t.rateLimited.replace('{minutes}', minutes)])]);
+        var minutes = Math.max(1, Math.ceil(seconds / 60));
+        var wait = minutes === 1 ? t.rateLimited.one : t.rateLimited.other.replace('{minutes}', String(minutes));
+        this.setStatus('failure', [h('p', {}, [wait])]);
         return;
       }
       this.setStatus('failure', [h('p', {}, [t.failed])]);

@@ -25,7 +25,8 @@ export interface WidgetStrings {
   termsMissing: string;
   checkFields: string;
   searchInvalid: string;
-  rateLimited: string;
+  /** `one` when the wait is at most a minute, `other` with `{minutes}` filled in */
+  rateLimited: { one: string; other: string };
   network: string;
   failed: string;
 }
@@ -51,8 +52,10 @@ const own: Record<
     termsMissing: 'Hyväksy käyttöehdot, jotta voimme lähettää vahvistusviestin.',
     checkFields: 'Tarkista merkityt kohdat.',
     searchInvalid: 'Tätä hakua ei voi tallentaa vahdiksi:',
-    rateLimited:
-      'Liian monta tilausta lyhyessä ajassa. Yritä uudelleen {minutes} minuutin kuluttua.',
+    rateLimited: {
+      one: 'Liian monta tilausta lyhyessä ajassa. Yritä uudelleen minuutin kuluttua.',
+      other: 'Liian monta tilausta lyhyessä ajassa. Yritä uudelleen {minutes} minuutin kuluttua.',
+    },
     network: 'Yhteys palveluun ei toiminut. Yritä hetken kuluttua uudelleen.',
     failed: 'Tilaus ei onnistunut. Yritä hetken kuluttua uudelleen.',
   },
@@ -70,7 +73,10 @@ const own: Record<
     termsMissing: 'Godkänn användarvillkoren så att vi kan skicka en bekräftelse.',
     checkFields: 'Kontrollera de markerade fälten.',
     searchInvalid: 'Den här sökningen kan inte sparas som bevakning:',
-    rateLimited: 'För många beställningar på kort tid. Försök igen om {minutes} minuter.',
+    rateLimited: {
+      one: 'För många beställningar på kort tid. Försök igen om en minut.',
+      other: 'För många beställningar på kort tid. Försök igen om {minutes} minuter.',
+    },
     network: 'Förbindelsen till tjänsten fungerade inte. Försök igen om en stund.',
     failed: 'Beställningen lyckades inte. Försök igen om en stund.',
   },
@@ -88,7 +94,10 @@ const own: Record<
     termsMissing: 'Accept the terms of use so that we can send a confirmation email.',
     checkFields: 'Please check the marked fields.',
     searchInvalid: 'This search cannot be saved as an alert:',
-    rateLimited: 'Too many subscriptions in a short time. Try again in {minutes} minutes.',
+    rateLimited: {
+      one: 'Too many subscriptions in a short time. Try again in a minute.',
+      other: 'Too many subscriptions in a short time. Try again in {minutes} minutes.',
+    },
     network: 'The service could not be reached. Try again in a moment.',
     failed: 'The subscription did not go through. Try again in a moment.',
   },

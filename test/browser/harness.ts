@@ -356,7 +356,7 @@ header { padding-bottom: .5rem; border-bottom: 1px solid #ccc; margin-bottom: 1r
             locale,
             search.title,
             `${heading}\n<aside id="vahti"></aside>`,
-            `<script src="${host.serviceUrl}/widget.js" async data-target="#vahti" data-locale="${locale}"
+            `<script src="${host.serviceUrl}/widget.js" async data-target="#vahti" data-locale="${escapeHtml(url.searchParams.get('widget-locale') ?? locale)}"
   data-criteria="${escapeHtml(url.searchParams.get('criteria') ?? JSON.stringify(search.criteria))}"
   data-label="${escapeHtml(search.label)}" data-frequency="weekly"></script>`,
           ),

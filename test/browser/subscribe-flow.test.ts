@@ -194,6 +194,13 @@ describe('the script tag with data attributes', () => {
     expect(await page.getByLabel('en gång i veckan').isChecked()).toBe(true);
   });
 
+  it("speaks the host page's language when its data-locale is not one of ours", async () => {
+    await page.goto(`${host.url}/haku/script-tag?lang=sv&widget-locale=de`);
+    await page.locator('#vahti job-alert-form form').waitFor({ state: 'visible' });
+    expect(await page.locator('job-alert-form .title').textContent()).toBe('Beställ jobbevakning');
+    expect(await page.locator('job-alert-form .box').getAttribute('lang')).toBe('sv');
+  });
+
   it('lists what the service refused (422) in the status', async () => {
     const criteria = JSON.stringify({ keywords: 'sjuksköterska', colour: 'red' });
     await page.goto(`${host.url}/haku/script-tag?lang=sv&criteria=${encodeURIComponent(criteria)}`);
@@ -226,6 +233,27 @@ describe('the script tag with data attributes', () => {
     expect(await alertOf(visitor)).toBeUndefined();
     service.clock.advance(11 * 60_000);
     // the browser reports the refused requests; nothing else went wrong
+    expect(problems.filter((problem) => !/\b4(22|29)\b/.test(problem))).toEqual([]);
+    problems.length = 0;
+  });
+
+  it('says "a minute", not "1 minutes", when the wait is that short', async () => {
+    for (let request = 0; request < 20; request++) {
+      await fetch(`${service.url}/v1/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+    }
+    service.clock.advance(9 * 60_000 + 30_000);
+    await page.goto(`${host.url}/haku/script-tag?lang=en`);
+    await page.getByLabel('Email address').fill(visitor);
+    await page.getByLabel('I accept the terms of use').check();
+    await page.getByRole('button', { name: 'Create job alert' }).click();
+    await page
+      .getByText('Too many subscriptions in a short time. Try again in a minute.', { exact: true })
+      .waitFor();
+    service.clock.advance(11 * 60_000);
     expect(problems.filter((problem) => !/\b4(22|29)\b/.test(problem))).toEqual([]);
     problems.length = 0;
   });
