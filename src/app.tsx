@@ -15,7 +15,7 @@ import { AppError, RateLimited, Unavailable } from './errors';
 import { limitBody, prefersJson, wantsHtml } from './http/body';
 import { Page } from './http/layout';
 import { requestLog, securityHeaders } from './http/middleware';
-import { pageStrings } from './http/strings';
+import { formProblems, pageStrings } from './http/strings';
 import { icon, stylesheet } from './http/style';
 import { describeError } from './log';
 import { apiReference } from './openapi/routes';
@@ -145,10 +145,11 @@ function respondWithError(c: Context, error: AppError) {
         <div class="errors" role="alert">
           <p>{t.invalidLead}</p>
           <ul>
-            {error.details.map((detail) => (
-              <li>
-                <code>{detail.path}</code>: {detail.message}
-              </li>
+            {formProblems(
+              t,
+              error.details.map((detail) => detail.path),
+            ).map((problem) => (
+              <li>{problem}</li>
             ))}
           </ul>
         </div>

@@ -81,6 +81,9 @@ describe('the manage page', () => {
       frequency: 'hourly',
     });
     expect(response.status).toBe(422);
+    expect(await response.text()).toContain(
+      '<li>Ilmoitukset: valitse kerran päivässä, kerran viikossa tai heti.</li>',
+    );
     expect((await alertRow(alert.id))?.frequency).toBe('daily');
     // The error names the field that was wrong (it used to name frequency whatever it was).
     const language = await postJson(ctx, '/alerts/manage', {

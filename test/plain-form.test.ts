@@ -96,7 +96,40 @@ describe('the plain HTML form of the README', () => {
     const page = await response.text();
     expect(page).toContain('<html lang="sv">');
     expect(page).toContain('<h1>Kontrollera uppgifterna</h1>');
-    expect(page).toContain('<code>acceptTerms</code>');
+    // what to mend, in the page's language, not the JSON answer's English
+    expect(page).toContain(
+      '<li>Användarvillkor: godkänn användarvillkoren så att vi kan skicka en bekräftelse.</li>',
+    );
+    expect(page).not.toContain('must be true');
+    expect(await ctx.database.db.select().from(alerts)).toEqual([]);
+  });
+
+  it('names each refused field once, by what it needs, in Finnish', async () => {
+    const { fields } = await readmeForm();
+    const response = await postForm(
+      ctx,
+      '/v1/alerts',
+      {
+        ...fields,
+        locale: 'fi',
+        email: 'ei-osoite',
+        acceptTerms: 'on',
+        website: '',
+        criteria: JSON.stringify({
+          keywords: '-harjoittelija',
+          municipalities: ['91', 'Helsinki'],
+        }),
+      },
+      { accept: 'text/html' },
+    );
+    expect(response.status).toBe(422);
+    const page = await response.text();
+    const problems = [...page.matchAll(/<li>([^<]*)<\/li>/g)].map((match) => match[1]);
+    expect(problems).toEqual([
+      'Sähköpostiosoite: kirjoita osoite muodossa nimi@esimerkki.fi.',
+      'Hakusanat: enintään 200 merkkiä, ainakin yksi sana, jota ei ole suljettu pois, eikä linkkejä.',
+      'Kunnat: kolminumeroisia kuntakoodeja, kuten 091.',
+    ]);
     expect(await ctx.database.db.select().from(alerts)).toEqual([]);
   });
 

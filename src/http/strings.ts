@@ -1,6 +1,43 @@
 import type { Frequency, Locale } from '../db/schema';
 import type { ErrorCode } from '../errors';
 
+/** The fields of the forms a page posts, each with its own message on a 422 page. */
+export const formFields = [
+  'email',
+  'acceptTerms',
+  'label',
+  'searchUrl',
+  'locale',
+  'frequency',
+  'termsVersion',
+  'criteria',
+  'criteria.keywords',
+  'criteria.municipalities',
+  'criteria.regions',
+  'criteria.occupations',
+  'criteria.employmentTypes',
+  'criteria.workingTimes',
+  'criteria.remote',
+  'criteria.languages',
+] as const;
+
+export type FormField = (typeof formFields)[number];
+
+/**
+ * The problems of a refused form in the page's language: one line a field, named by the longest
+ * known field its paths start with (`criteria.municipalities.0` is `criteria.municipalities`).
+ */
+export function formProblems(strings: PageStrings, paths: readonly string[]): string[] {
+  const lines = paths.map((path) => {
+    if (path === '') return strings.errorLead.invalid_input;
+    const field = formFields
+      .filter((name) => path === name || path.startsWith(`${name}.`))
+      .sort((a, b) => b.length - a.length)[0];
+    return field ? strings.fieldProblems[field] : strings.otherFieldProblem(path);
+  });
+  return [...new Set(lines)];
+}
+
 export interface PageStrings {
   serviceName: string;
   frequency: Record<Frequency, string>;
@@ -27,6 +64,10 @@ export interface PageStrings {
   errorLead: Record<Exclude<ErrorCode, 'not_found'>, string>;
   invalidTitle: string;
   invalidLead: string;
+  /** what a field of a form needs, shown on a 422 page instead of the JSON answer's English */
+  fieldProblems: Record<FormField, string>;
+  /** for a field no message above covers, by its path in the JSON answer */
+  otherFieldProblem: (path: string) => string;
   notFoundTitle: string;
   notFoundLead: string;
   rateLimitedTitle: string;
@@ -107,6 +148,27 @@ export const pageStrings: Record<Locale, PageStrings> = {
     },
     invalidTitle: 'Tarkista tiedot',
     invalidLead: 'Lomakkeessa on virheitä:',
+    fieldProblems: {
+      email: 'Sähköpostiosoite: kirjoita osoite muodossa nimi@esimerkki.fi.',
+      acceptTerms: 'Käyttöehdot: hyväksy käyttöehdot, jotta voimme lähettää vahvistusviestin.',
+      label: 'Vahdin nimi: enintään 100 merkkiä, ei linkkejä eikä merkkejä < ja >.',
+      searchUrl: 'Haun osoite: http- tai https-osoite, enintään 2 000 merkkiä.',
+      locale: 'Kieli: valitse suomi, ruotsi tai englanti.',
+      frequency: 'Ilmoitukset: valitse kerran päivässä, kerran viikossa tai heti.',
+      termsVersion: 'Käyttöehtojen versio: kirjaimia, numeroita, pisteitä ja viivoja, enintään 40.',
+      criteria:
+        'Hakuehdot: haussa on oltava hakusanat, ammatti, kunta tai maakunta, eikä muita kuin tunnettuja ehtoja.',
+      'criteria.keywords':
+        'Hakusanat: enintään 200 merkkiä, ainakin yksi sana, jota ei ole suljettu pois, eikä linkkejä.',
+      'criteria.municipalities': 'Kunnat: kolminumeroisia kuntakoodeja, kuten 091.',
+      'criteria.regions': 'Maakunnat: kaksinumeroisia maakuntakoodeja, kuten 01.',
+      'criteria.occupations': 'Ammatit: ISCO-08-koodeja, 1–4 numeroa.',
+      'criteria.employmentTypes': 'Työsuhde: tuntematon työsuhteen tyyppi.',
+      'criteria.workingTimes': 'Työaika: tuntematon työaika.',
+      'criteria.remote': 'Etätyö: tuntematon etätyön valinta.',
+      'criteria.languages': 'Ilmoituksen kieli: valitse suomi, ruotsi tai englanti.',
+    },
+    otherFieldProblem: (path) => `Kenttä ${path}: tieto ei kelpaa.`,
     notFoundTitle: 'Sivua ei löydy',
     notFoundLead: 'Osoitteessa ei ole sivua.',
     rateLimitedTitle: 'Liian monta yritystä',
@@ -189,6 +251,28 @@ export const pageStrings: Record<Locale, PageStrings> = {
     },
     invalidTitle: 'Kontrollera uppgifterna',
     invalidLead: 'Formuläret innehåller fel:',
+    fieldProblems: {
+      email: 'E-postadress: skriv adressen i formen namn@exempel.fi.',
+      acceptTerms:
+        'Användarvillkor: godkänn användarvillkoren så att vi kan skicka en bekräftelse.',
+      label: 'Bevakningens namn: högst 100 tecken, inga länkar och inga tecken < eller >.',
+      searchUrl: 'Sökningens adress: en http- eller https-adress på högst 2 000 tecken.',
+      locale: 'Språk: välj finska, svenska eller engelska.',
+      frequency: 'Meddelanden: välj en gång om dagen, en gång i veckan eller genast.',
+      termsVersion: 'Villkorens version: bokstäver, siffror, punkter och streck, högst 40.',
+      criteria:
+        'Sökvillkor: sökningen måste ha sökord, yrke, kommun eller landskap och inga okända villkor.',
+      'criteria.keywords':
+        'Sökord: högst 200 tecken, minst ett ord som inte är uteslutet och inga länkar.',
+      'criteria.municipalities': 'Kommuner: kommunkoder med tre siffror, till exempel 091.',
+      'criteria.regions': 'Landskap: landskapskoder med två siffror, till exempel 01.',
+      'criteria.occupations': 'Yrken: ISCO-08-koder med 1–4 siffror.',
+      'criteria.employmentTypes': 'Anställning: okänd typ av anställning.',
+      'criteria.workingTimes': 'Arbetstid: okänd arbetstid.',
+      'criteria.remote': 'Distansarbete: okänt val för distansarbete.',
+      'criteria.languages': 'Annonsens språk: välj finska, svenska eller engelska.',
+    },
+    otherFieldProblem: (path) => `Fältet ${path}: uppgiften duger inte.`,
     notFoundTitle: 'Sidan hittades inte',
     notFoundLead: 'Det finns ingen sida på adressen.',
     rateLimitedTitle: 'För många försök',
@@ -273,6 +357,27 @@ export const pageStrings: Record<Locale, PageStrings> = {
     },
     invalidTitle: 'Please check the form',
     invalidLead: 'The form has errors:',
+    fieldProblems: {
+      email: 'Email address: enter an address such as name@example.org.',
+      acceptTerms: 'Terms of use: accept the terms so that we can send a confirmation email.',
+      label: "The alert's name: at most 100 characters, with no links and no < or >.",
+      searchUrl: "The search's address: an http or https address of at most 2,000 characters.",
+      locale: 'Language: choose Finnish, Swedish or English.',
+      frequency: 'Emails: choose once a day, once a week or right away.',
+      termsVersion: 'Terms version: letters, digits, dots and dashes, at most 40.',
+      criteria:
+        'Search: it needs keywords, an occupation, a municipality or a region, and nothing else than known criteria.',
+      'criteria.keywords':
+        'Keywords: at most 200 characters, at least one word that is not excluded, and no links.',
+      'criteria.municipalities': 'Municipalities: 3-digit municipality codes, such as 091.',
+      'criteria.regions': 'Regions: 2-digit region codes, such as 01.',
+      'criteria.occupations': 'Occupations: ISCO-08 codes of 1 to 4 digits.',
+      'criteria.employmentTypes': 'Employment type: not a type we know.',
+      'criteria.workingTimes': 'Working time: not a working time we know.',
+      'criteria.remote': 'Remote work: not a choice we know.',
+      'criteria.languages': "Posting's language: choose Finnish, Swedish or English.",
+    },
+    otherFieldProblem: (path) => `Field ${path}: not valid.`,
     notFoundTitle: 'Page not found',
     notFoundLead: 'There is no page at this address.',
     rateLimitedTitle: 'Too many attempts',
