@@ -152,6 +152,16 @@ describe('the confirmation link', () => {
     expect((await onlyAlert())?.status).toBe('pending');
   });
 
+  it('is unknown once the active alert is past its expiry, not "valid until" a past date', async () => {
+    const { confirm, confirmToken } = await subscribeAndGetLinks();
+    expect((await postJson(ctx, '/alerts/confirm', { token: confirmToken })).status).toBe(200);
+    ctx.clock.set(new Date('2026-06-02T10:00:01Z')); // three months and a second on
+    expect((await postJson(ctx, '/alerts/confirm', { token: confirmToken })).status).toBe(404);
+    const page = await ctx.app.request(pathOf(confirm));
+    expect(page.status).toBe(404);
+    expect(await page.text()).toContain('Tätä vahtia ei enää ole');
+  });
+
   it('follows PENDING_TTL_HOURS', async () => {
     const short = await createTestContext({ env: { PENDING_TTL_HOURS: '2' } });
     try {
@@ -196,6 +206,15 @@ describe('"this wasn\'t me"', () => {
     ctx.clock.advance(24 * HOUR);
     expect((await subscribe(ctx)).status).toBe(202);
     expect(ctx.mailer.sent).toHaveLength(1);
+  });
+
+  it('does nothing once the pending alert has lapsed, as its page says', async () => {
+    const { notMe, notMeToken } = await subscribeAndGetLinks();
+    ctx.clock.advance(48 * HOUR);
+    expect(await (await ctx.app.request(pathOf(notMe))).text()).toContain('Tätä vahtia ei enää ole');
+    const response = await postJson(ctx, '/alerts/not-me', { token: notMeToken });
+    expect(await response.json()).toEqual({ deleted: false });
+    expect(await ctx.database.db.select().from(addressBlocks)).toHaveLength(0);
   });
 
   it('does not touch an alert its owner has confirmed', async () => {

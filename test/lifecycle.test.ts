@@ -292,6 +292,16 @@ describe('one-click unsubscribe (RFC 8058)', () => {
       body,
     });
 
+  it('answers the link of an alert past its expiry with the calm page, not the button', async () => {
+    const alert = await subscribeAndConfirm(ctx);
+    ctx.clock.set(new Date('2026-06-02T10:00:01Z')); // three months and a second on
+    const response = await ctx.app.request(`/alerts/unsubscribe?token=${alert.unsubscribeToken}`);
+    expect(response.status).toBe(200);
+    const page = await response.text();
+    expect(page).toContain('Tätä vahtia ei enää ole');
+    expect(page).not.toContain('List-Unsubscribe');
+  });
+
   it('shows a page with a button on GET, and changes nothing', async () => {
     const alert = await subscribeAndConfirm(ctx);
     const before = await dumpAllRows(ctx.database.db);

@@ -15,7 +15,7 @@ import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { ALERT_LIFETIME_MONTHS, addMonths } from '../time';
 import { describeCriteria } from './describe';
-import { type AlertRow, alertForToken } from './tokens';
+import { type AlertRow, alertForToken, liveAlert } from './tokens';
 
 /** What the user may change on the manage page (SPEC.md §2 "Manage"). */
 export const alertSettings = z
@@ -34,14 +34,6 @@ export const RENEWAL_WINDOW_DAYS = 14;
 
 const alertGone = () => notFound('This alert no longer exists.');
 
-/**
- * An alert past its expiry is gone for its owner, though the retention job deletes its row only
- * within the hour: its pages and API do not show it as active, nor offer a renewal they would
- * then refuse. (Deleting it still works, and deletes it at once.)
- */
-const live = (alert: AlertRow | undefined, now: Date) =>
-  alert && alert.expiresAt.getTime() > now.getTime() ? alert : undefined;
-
 /** The alert a manage token names, read without changing anything. */
 export async function findManagedAlert({
   deps,
@@ -52,7 +44,7 @@ export async function findManagedAlert({
   token: string;
   now: Date;
 }): Promise<AlertRow> {
-  const alert = live(await alertForToken(deps.db, token, 'manage'), now);
+  const alert = liveAlert(await alertForToken(deps.db, token, 'manage'), now);
   if (!alert) throw alertGone();
   return alert;
 }
@@ -69,7 +61,7 @@ export async function updateAlertSettings({
   now: Date;
 }): Promise<AlertRow> {
   return withTransaction(deps.db, async (tx) => {
-    const alert = live(await alertForToken(tx, token, 'manage', { forUpdate: true }), now);
+    const alert = liveAlert(await alertForToken(tx, token, 'manage', { forUpdate: true }), now);
     if (!alert) throw alertGone();
     const [updated] = await tx
       .update(alerts)
@@ -97,7 +89,7 @@ export async function renewAlert({
   now: Date;
 }): Promise<AlertRow> {
   return withTransaction(deps.db, async (tx) => {
-    const alert = live(await alertForToken(tx, token, 'manage', { forUpdate: true }), now);
+    const alert = liveAlert(await alertForToken(tx, token, 'manage', { forUpdate: true }), now);
     if (!alert) throw alertGone();
     if (alert.status !== 'active') {
       throw new AppError('conflict', 'Confirm the alert first; then it can be renewed.');

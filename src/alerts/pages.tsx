@@ -25,7 +25,7 @@ import {
   updateAlertSettings,
 } from './manage';
 import { confirmAlert, rejectAlert, viewConfirmation, viewNotMe } from './service';
-import { type AlertRow, alertForToken } from './tokens';
+import { type AlertRow, alertForToken, liveAlert } from './tokens';
 
 /**
  * The pages behind the links in emails. Mail scanners open every link, so a GET only shows a page
@@ -334,7 +334,9 @@ export function alertPages(deps: Deps) {
     })
     .get('/unsubscribe', async (c) => {
       const token = queryToken(c);
-      const alert = token ? await alertForToken(deps.db, token, 'unsubscribe') : undefined;
+      const alert = token
+        ? liveAlert(await alertForToken(deps.db, token, 'unsubscribe'), deps.clock.now())
+        : undefined;
       if (!token || !alert) return linkGone(c, 200);
       const locale = pageLocale(c, alert.locale);
       const t = pageStrings[locale];

@@ -18,7 +18,7 @@ import { ALERT_LIFETIME_MONTHS, addDays, addHours, addMonths } from '../time';
 import { composeConfirmationEmail } from './emails';
 import { limits, lockOrder, type RateLimit, takeRateLimit, windowStart } from './limits';
 import type { SubscribeRequest } from './schemas';
-import { type AlertRow, alertForToken, tokenRows } from './tokens';
+import { type AlertRow, alertForToken, liveAlert, tokenRows } from './tokens';
 
 type ServiceDeps = Pick<Deps, 'db' | 'keyring' | 'config' | 'mailer' | 'log'>;
 
@@ -223,8 +223,8 @@ export async function viewConfirmation({
   token: string;
   now: Date;
 }): Promise<Confirmation> {
-  const alert = await alertForToken(deps.db, token, 'confirm');
-  if (!alert || isLapsedPending(alert, now)) throw confirmationNotFound();
+  const alert = liveAlert(await alertForToken(deps.db, token, 'confirm'), now);
+  if (!alert) throw confirmationNotFound();
   return { alert, alreadyActive: alert.status === 'active' };
 }
 
@@ -243,8 +243,8 @@ export async function confirmAlert({
   now: Date;
 }): Promise<Confirmation> {
   return withTransaction(deps.db, async (tx) => {
-    const alert = await alertForToken(tx, token, 'confirm', { forUpdate: true });
-    if (!alert || isLapsedPending(alert, now)) throw confirmationNotFound();
+    const alert = liveAlert(await alertForToken(tx, token, 'confirm', { forUpdate: true }), now);
+    if (!alert) throw confirmationNotFound();
     if (alert.status === 'active') return { alert, alreadyActive: true };
 
     const [activated] = await tx
@@ -272,8 +272,8 @@ export async function viewNotMe({
   token: string;
   now: Date;
 }): Promise<AlertRow | undefined> {
-  const alert = await alertForToken(deps.db, token, 'not_me');
-  return alert && alert.status === 'pending' && !isLapsedPending(alert, now) ? alert : undefined;
+  const alert = liveAlert(await alertForToken(deps.db, token, 'not_me'), now);
+  return alert?.status === 'pending' ? alert : undefined;
 }
 
 /**
@@ -291,7 +291,7 @@ export async function rejectAlert({
   now: Date;
 }): Promise<{ deleted: boolean }> {
   return withTransaction(deps.db, async (tx) => {
-    const alert = await alertForToken(tx, token, 'not_me', { forUpdate: true });
+    const alert = liveAlert(await alertForToken(tx, token, 'not_me', { forUpdate: true }), now);
     if (alert?.status !== 'pending') return { deleted: false };
     const blockedUntil = addDays(now, NOT_ME_BLOCK_DAYS);
     await tx
@@ -303,10 +303,6 @@ export async function rejectAlert({
       .where(and(eq(alerts.emailHash, alert.emailHash), eq(alerts.status, 'pending')));
     return { deleted: true };
   });
-}
-
-function isLapsedPending(alert: AlertRow, now: Date): boolean {
-  return alert.status === 'pending' && alert.expiresAt.getTime() <= now.getTime();
 }
 
 const confirmationNotFound = () =>

@@ -36,6 +36,15 @@ export function tokenRows(
 
 export type AlertRow = typeof alerts.$inferSelect;
 
+/**
+ * The alert, unless it is past its expiry: a pending alert 48 hours after it was created, an
+ * active one three months after its confirmation or renewal. Such an alert is gone for its owner,
+ * though the retention job deletes its row only within the hour: no link shows it as existing,
+ * confirms it, renews it or acts on it (deleting it still works, and deletes it at once).
+ */
+export const liveAlert = (alert: AlertRow | undefined, now: Date) =>
+  alert && alert.expiresAt.getTime() > now.getTime() ? alert : undefined;
+
 /** The alert a token of this purpose belongs to, or undefined; one indexed lookup either way. */
 export async function alertForToken(
   db: Queryable,
