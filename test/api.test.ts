@@ -37,6 +37,8 @@ describe('the JSON API for host pages (Authorization: Bearer <manage token>)', (
       renewalDue: false,
     });
     expect(JSON.stringify(body)).not.toContain(validSubscription.email);
+    // what this person looks for: no cache along the way may keep it
+    expect(response.headers.get('cache-control')).toBe('no-store');
   });
 
   it('updates frequency and language, and refuses anything else', async () => {

@@ -12,7 +12,7 @@ import {
   subscribe,
   subscribeAndConfirm,
 } from './helpers/alerts';
-import { heldMailer, setupTestContext } from './helpers/context';
+import { createTestContext, heldMailer, setupTestContext } from './helpers/context';
 
 const ctx = setupTestContext();
 
@@ -148,9 +148,38 @@ describe('POST /v1/alerts/manage-link', () => {
   it('answers a browser form with the check-your-inbox page, and refuses a bad address', async () => {
     const page = await postForm(ctx, '/v1/alerts/manage-link', { email: address, locale: 'sv' });
     expect(page.status).toBe(202);
-    expect(await page.text()).toContain('Kontrollera din e-post');
+    const html = await page.text();
+    expect(html).toContain('Kontrollera din e-post');
+    // what was asked for: the links to existing alerts, not a confirmation of a new one
+    expect(html).toContain(
+      'Om adressen har jobbevakningar skickade vi ett meddelande till den med länkar för att hantera dem.',
+    );
+    expect(html).not.toContain('bekräft');
     const bad = await askForLinks('not-an-address');
     expect(bad.status).toBe(422);
     expect((await bad.json()).error.details[0].path).toBe('email');
+  });
+
+  it('answers a rate-limited form in its own language, as a request rather than a subscription', async () => {
+    // behind a proxy, so that the requests name their client
+    const proxied = await createTestContext({ env: { TRUST_PROXY: 'true' } });
+    try {
+      const client = { 'x-forwarded-for': '203.0.113.77' };
+      for (let request = 0; request < 20; request++) {
+        await postForm(proxied, '/v1/alerts/manage-link', { locale: 'en' }, client);
+      }
+      const refused = await postForm(
+        proxied,
+        '/v1/alerts/manage-link',
+        { email: address, locale: 'en' },
+        { accept: 'text/html', ...client },
+      );
+      expect(refused.status).toBe(429);
+      const html = await refused.text();
+      expect(html).toContain('<html lang="en">');
+      expect(html).toContain('Too many requests came from this connection in a short time.');
+    } finally {
+      await proxied.close();
+    }
   });
 });

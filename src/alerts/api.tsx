@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import { type Context, Hono } from 'hono';
+import { createMiddleware } from 'hono/factory';
 import { z } from 'zod';
 import { locales } from '../db/schema';
 import type { Deps } from '../deps';
@@ -63,17 +64,21 @@ export function alertsApi(deps: Deps) {
     throw invalidInput(`The ${what} is not valid.`, detailsFromIssues(parsed.error.issues));
   };
 
+  /** 202: JSON, or for a browser's form the "check your inbox" page saying what was sent. */
   const accepted = (
     c: Context,
     form: boolean,
     locale: keyof typeof pageStrings,
+    sent: 'confirmation' | 'manage-links',
     searchUrl?: string,
   ) => {
     if (!form || !wantsHtml(c)) return c.json(ACCEPTED, 202);
     const t = pageStrings[locale];
+    const lead =
+      sent === 'confirmation' ? t.checkInboxLead(config.PENDING_TTL_HOURS) : t.manageLinksSentLead;
     return c.html(
       <Page locale={locale} title={t.checkInboxTitle} path={pagePath(c)}>
-        <p role="status">{t.checkInboxLead(config.PENDING_TTL_HOURS)}</p>
+        <p role="status">{lead}</p>
         {searchUrl && (
           <p>
             <a href={searchUrl}>{t.backToSearch}</a>
@@ -123,6 +128,8 @@ export function alertsApi(deps: Deps) {
   };
 
   return new Hono()
+    .use('/current/*', noStore)
+    .use('/current', noStore)
     .post('/', async (c) => {
       // Every request counts against its client's limit: one that cannot be read is counted
       // here, a valid one in the transaction that stores it.
@@ -132,17 +139,22 @@ export function alertsApi(deps: Deps) {
       });
       if (!input) {
         await admit(c);
-        return accepted(c, form, c.get('formLocale') ?? 'fi');
+        return accepted(c, form, c.get('formLocale') ?? 'fi', 'confirmation');
       }
       const ip = clientIp(c, config.TRUST_PROXY);
       const handOver = await subscribeAlert({ deps, input, ip, now: deps.clock.now() });
       afterResponse(c, deps.log, handOver);
-      return accepted(c, form, input.locale, input.searchUrl);
+      return accepted(c, form, input.locale, 'confirmation', input.searchUrl);
     })
     .post('/manage-link', async (c) => {
-      await admit(c);
-      const body = await readBody(c);
+      // Every request counts against its client's limit, after its form's language is known:
+      // a refusal answers in it.
+      const body = await readBody(c).catch(async (error: unknown) => {
+        await admit(c);
+        throw error;
+      });
       if (body.kind === 'form') rememberFormLocale(c, body.fields);
+      await admit(c);
       const raw =
         body.kind === 'json'
           ? body.value
@@ -161,7 +173,12 @@ export function alertsApi(deps: Deps) {
         });
         afterResponse(c, deps.log, handOver);
       }
-      return accepted(c, body.kind === 'form', input?.locale ?? c.get('formLocale') ?? 'fi');
+      return accepted(
+        c,
+        body.kind === 'form',
+        input?.locale ?? c.get('formLocale') ?? 'fi',
+        'manage-links',
+      );
     })
     .get('/current', async (c) => {
       const { alert } = await managed(c);
@@ -194,8 +211,6 @@ export function alertsApi(deps: Deps) {
     })
     .get('/current/export', async (c) => {
       const { alert } = await managed(c);
-      // It holds the address: no cache along the way may keep it.
-      c.header('Cache-Control', 'no-store');
       return c.json(await exportAlert({ deps, alert, now: deps.clock.now() }));
     })
     .delete('/current', async (c) => {
@@ -205,6 +220,15 @@ export function alertsApi(deps: Deps) {
       return c.json({ deleted: true });
     });
 }
+
+/**
+ * What the alert API answers holds what someone looks for (and the export their address): no
+ * cache along the way may keep it.
+ */
+const noStore = createMiddleware(async (c, next) => {
+  await next();
+  c.header('Cache-Control', 'no-store');
+});
 
 function unknownToken(c: Context) {
   c.header('WWW-Authenticate', 'Bearer error="invalid_token"');

@@ -59,6 +59,8 @@ export interface PageStrings {
   linkGoneLead: string;
   checkInboxTitle: string;
   checkInboxLead: (hours: number) => string;
+  /** after a request for the manage links: said the same whether or not the address has alerts */
+  manageLinksSentLead: string;
   errorTitle: string;
   /** the lead of an error page, by the error's code (404, and 429 with its wait, have their own) */
   errorLead: Record<Exclude<ErrorCode, 'not_found'>, string>;
@@ -132,6 +134,8 @@ export const pageStrings: Record<Locale, PageStrings> = {
     checkInboxTitle: 'Tarkista sähköpostisi',
     checkInboxLead: (hours) =>
       `Lähetimme vahvistuslinkin, jos osoitteeseen voi lähettää postia. Vahti alkaa toimia, kun vahvistat sen. Linkki on voimassa ${hours} tuntia.`,
+    manageLinksSentLead:
+      'Jos osoitteella on työpaikkavahteja, lähetimme siihen viestin, jossa on linkit niiden hallintaan.',
     errorTitle: 'Jotain meni vikaan',
     errorLead: {
       malformed_body: 'Lomakkeen tietoja ei voitu lukea. Lähetä lomake uudelleen.',
@@ -173,7 +177,7 @@ export const pageStrings: Record<Locale, PageStrings> = {
     notFoundLead: 'Osoitteessa ei ole sivua.',
     rateLimitedTitle: 'Liian monta yritystä',
     rateLimitedLead: (minutes) =>
-      `Tästä yhteydestä on tehty liian monta tilausta lyhyessä ajassa. Yritä uudelleen ${minutes === 1 ? 'minuutin' : `${minutes} minuutin`} kuluttua.`,
+      `Tästä yhteydestä on tullut liian monta pyyntöä lyhyessä ajassa. Yritä uudelleen ${minutes === 1 ? 'minuutin' : `${minutes} minuutin`} kuluttua.`,
     backToSearch: 'Takaisin hakuun',
     manageTitle: 'Työpaikkavahtisi',
     statusHeading: 'Tila',
@@ -235,6 +239,8 @@ export const pageStrings: Record<Locale, PageStrings> = {
     checkInboxTitle: 'Kontrollera din e-post',
     checkInboxLead: (hours) =>
       `Vi skickade en bekräftelselänk om adressen kan ta emot e-post. Bevakningen börjar när du bekräftar den. Länken gäller i ${hours} timmar.`,
+    manageLinksSentLead:
+      'Om adressen har jobbevakningar skickade vi ett meddelande till den med länkar för att hantera dem.',
     errorTitle: 'Något gick fel',
     errorLead: {
       malformed_body: 'Formulärets uppgifter kunde inte läsas. Skicka formuläret igen.',
@@ -277,7 +283,7 @@ export const pageStrings: Record<Locale, PageStrings> = {
     notFoundLead: 'Det finns ingen sida på adressen.',
     rateLimitedTitle: 'För många försök',
     rateLimitedLead: (minutes) =>
-      `Det har gjorts för många beställningar från den här anslutningen på kort tid. Försök igen om ${minutes === 1 ? 'en minut' : `${minutes} minuter`}.`,
+      `Det har kommit för många förfrågningar från den här anslutningen på kort tid. Försök igen om ${minutes === 1 ? 'en minut' : `${minutes} minuter`}.`,
     backToSearch: 'Tillbaka till sökningen',
     manageTitle: 'Din jobbevakning',
     statusHeading: 'Status',
@@ -341,6 +347,8 @@ export const pageStrings: Record<Locale, PageStrings> = {
     checkInboxTitle: 'Check your inbox',
     checkInboxLead: (hours) =>
       `If the address can receive email, we sent it a confirmation link. The alert starts when you confirm it. The link is valid for ${hours} hours.`,
+    manageLinksSentLead:
+      'If the address has job alerts, we sent it a message with the links to manage them.',
     errorTitle: 'Something went wrong',
     errorLead: {
       malformed_body: 'The form could not be read. Please send it again.',
@@ -382,7 +390,7 @@ export const pageStrings: Record<Locale, PageStrings> = {
     notFoundLead: 'There is no page at this address.',
     rateLimitedTitle: 'Too many attempts',
     rateLimitedLead: (minutes) =>
-      `Too many subscriptions came from this connection in a short time. Try again in ${minutes === 1 ? 'a minute' : `${minutes} minutes`}.`,
+      `Too many requests came from this connection in a short time. Try again in ${minutes === 1 ? 'a minute' : `${minutes} minutes`}.`,
     backToSearch: 'Back to the search',
     manageTitle: 'Your job alert',
     statusHeading: 'Status',
