@@ -134,6 +134,21 @@ describe('the confirmation link', () => {
     expect((await onlyAlert())?.status).toBe('pending');
   });
 
+  it("answers an unknown link in the browser's most preferred language we have", async () => {
+    const unknown = '/alerts/confirm?token=unknown-token-of-the-right-form-00000000';
+    for (const [header, lang] of [
+      ['sv-FI,sv;q=0.9,fi;q=0.8,en;q=0.7', 'sv'],
+      ['de-DE,de;q=0.9,en;q=0.8,fi;q=0.5', 'en'],
+      ['fi;q=0.2,sv;q=0.5', 'sv'],
+      ['en;q=0,de', 'fi'],
+    ]) {
+      const page = await ctx.app.request(unknown, {
+        headers: { accept: 'text/html', 'accept-language': header },
+      });
+      expect(await page.text(), header).toContain(`<html lang="${lang}">`);
+    }
+  });
+
   it('refuses a malformed or missing token with 422 and the error body', async () => {
     for (const body of [{}, { token: 'short' }, { token: 42 }, { token: `${'a'.repeat(30)}<` }]) {
       const response = await postJson(ctx, '/alerts/confirm', body);

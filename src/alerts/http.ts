@@ -68,10 +68,29 @@ export function pageLocale(c: Context, alertLocale?: Locale): Locale {
   if (alertLocale) return alertLocale;
   const posted = c.get('formLocale');
   if (posted) return posted;
-  const accepted = (c.req.header('accept-language') ?? '')
+  return browserLocale(c.req.header('accept-language') ?? '') ?? 'fi';
+}
+
+/**
+ * The browser's most preferred language that the service has: `Accept-Language`'s entries by
+ * their weight (`q`, 1 when absent; 0 refuses), in the header's order among equals.
+ */
+export function browserLocale(header: string): Locale | undefined {
+  const ranked = header
     .split(',')
-    .map((part) => part.split(';')[0]?.trim().slice(0, 2).toLowerCase());
-  return locales.find((locale) => accepted.includes(locale)) ?? 'fi';
+    .map((entry, index) => {
+      const [tag = '', ...parameters] = entry.split(';').map((part) => part.trim());
+      const weight = parameters.find((parameter) => /^q=/i.test(parameter));
+      const q = weight === undefined ? 1 : Number(weight.slice(2));
+      return { language: tag.slice(0, 2).toLowerCase(), q: Number.isFinite(q) ? q : 0, index };
+    })
+    .filter((entry) => entry.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  for (const entry of ranked) {
+    const locale = locales.find((candidate) => candidate === entry.language);
+    if (locale) return locale;
+  }
+  return undefined;
 }
 
 /** The page's own path for its language links: only a GET can be fetched again by a link. */
