@@ -76,4 +76,27 @@ describe('operations endpoints', () => {
     });
     expect((await production.request('/dev/outbox')).status).toBe(404);
   });
+
+  it("serves a rendered email sandboxed, and never inside another site's frame", async () => {
+    const entry = {
+      id: 'message-1',
+      from: 'Työpaikkavahti <vahti@localhost>',
+      to: 'maija@example.org',
+      subject: 'Vahvista työpaikkavahti',
+      html: '<!DOCTYPE html><html lang="fi"><body><p>Hei</p></body></html>',
+      text: 'Hei',
+      headers: {},
+      createdAt: '2026-03-02T10:00:00.000Z',
+    };
+    const app = createApp({
+      ...ctx.deps,
+      outbox: { list: async () => [entry], read: async () => entry, prune: async () => 0 },
+    });
+    const response = await app.request('/dev/outbox/message-1/html');
+    expect(response.status).toBe(200);
+    const csp = response.headers.get('content-security-policy') ?? '';
+    for (const directive of ['sandbox', "default-src 'none'", "frame-ancestors 'none'"]) {
+      expect(csp).toContain(directive);
+    }
+  });
 });

@@ -74,7 +74,10 @@ export function outboxViewer(outbox: OutboxReader) {
     .get('/:id/html', async (c) => {
       const entry = await outbox.read(c.req.param('id'));
       if (!entry) throw notFound('No such message in the outbox.');
-      c.header('Content-Security-Policy', "sandbox; default-src 'none'; style-src 'unsafe-inline'");
+      c.header(
+        'Content-Security-Policy',
+        "sandbox; default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+      );
       return c.html(entry.html);
     })
     .get('/:id/json', async (c) => {
