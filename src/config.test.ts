@@ -117,6 +117,10 @@ describe('parseConfig', () => {
     it.each([
       ['PORT', { PORT: 'abc' }],
       ['PORT', { PORT: '70000' }],
+      ['PORT', { PORT: '0x50' }],
+      ['PORT', { PORT: '1e3' }],
+      ['PENDING_TTL_HOURS', { PENDING_TTL_HOURS: '0x30' }],
+      ['WORKERS', { WORKERS: '2.5' }],
       ['TIMEZONE', { TIMEZONE: 'Mars/Olympus' }],
       ['DATABASE_URL', { DATABASE_URL: 'http://x' }],
       ['PUBLIC_BASE_URL', { PUBLIC_BASE_URL: 'ftp://vahti.example.org' }],

@@ -49,15 +49,31 @@ const flag = z
   .transform((value) => value === 'true' || value === '1');
 
 /**
+ * A count or a duration, written in decimal digits: `0x50` or `1e3` is a mistake to name, not a
+ * number to guess at. (Workers' `[vars]` may hand over a number as it is.)
+ */
+const wholeNumber = (min: number, max: number) =>
+  z
+    .union([
+      z.number(),
+      z
+        .string()
+        .trim()
+        .regex(/^\d+$/, 'must be a whole number written in digits')
+        .transform(Number),
+    ])
+    .pipe(z.number().int().min(min).max(max));
+
+/**
  * The environment of the service (SPEC.md §6). Parsed once by each entry point; nothing else reads
  * `process.env`.
  */
 export const configSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    PORT: z.coerce.number().int().min(1).max(65535).default(8787),
+    PORT: wholeNumber(1, 65535).default(8787),
     /** HTTP worker processes on Node; more than one needs Postgres (DATABASE_URL) */
-    WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+    WORKERS: wholeNumber(1, 64).default(1),
     PUBLIC_BASE_URL: z
       .url({ protocol: /^https?$/ })
       .refine((value) => {
@@ -103,24 +119,19 @@ export const configSchema = z
       .string()
       .default('Europe/Helsinki')
       .refine(isTimeZone, 'must be an IANA time zone such as Europe/Helsinki'),
-    PENDING_TTL_HOURS: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(24 * 14)
-      .default(48),
+    PENDING_TTL_HOURS: wholeNumber(1, 24 * 14).default(48),
     /**
      * How long a sender holds a claimed batch of emails; a crashed sender's batch is sent again
      * (under the same idempotency key) once it lapses.
      */
-    DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
-    CONFIRMATION_EMAILS_PER_HOUR: z.coerce.number().int().min(1).default(2000),
+    DELIVERY_LEASE_SECONDS: wholeNumber(1, 3600).default(300),
+    CONFIRMATION_EMAILS_PER_HOUR: wholeNumber(1, Number.MAX_SAFE_INTEGER).default(2000),
     /**
      * Under load (subscriptions less than this apart), how long a batch of confirmation emails
      * stays open for more before it goes to the provider; 0 sends each as soon as the writes
      * under way end (delivery/gather.ts).
      */
-    CONFIRMATION_BATCH_WINDOW_MS: z.coerce.number().int().min(0).max(1000).default(10),
+    CONFIRMATION_BATCH_WINDOW_MS: wholeNumber(0, 1000).default(10),
     TRUST_PROXY: flag.default(false),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
