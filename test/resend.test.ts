@@ -227,6 +227,42 @@ describe('createResendMailer', () => {
     expect(delays).toEqual([]);
   });
 
+  it('waits until a retry-after given as an HTTP date, then delivers once', async () => {
+    const now = new Date('2026-03-02T10:00:00Z');
+    const { mailer, delays } = mailerWithDelays({ now: () => now });
+    fake.failNext(1, 429, { retryAt: new Date(now.getTime() + 20_000) });
+
+    const result = await mailer.send(digestBatch(2));
+
+    expect(result.ok).toBe(true);
+    expect(fake.requests).toBe(2);
+    expect(fake.delivered).toHaveLength(2);
+    expect(delays).toEqual([20_000]);
+  });
+
+  it('ends the call as retryable when a retry-after date is further off than the backoff cap', async () => {
+    const now = new Date('2026-03-02T10:00:00Z');
+    const { mailer, delays } = mailerWithDelays({ now: () => now });
+    fake.failNext(1, 503, { retryAt: new Date(now.getTime() + 120_000) });
+
+    const result = await mailer.send(digestBatch(1));
+
+    expect(result).toMatchObject({ ok: false, retryable: true, retryAfterMs: 120_000 });
+    expect(fake.requests).toBe(1);
+    expect(delays).toEqual([]);
+  });
+
+  it('takes a retry-after date already past as no wait beyond the backoff', async () => {
+    const now = new Date('2026-03-02T10:00:00Z');
+    const { mailer, delays } = mailerWithDelays({ now: () => now });
+    fake.failNext(1, 429, { retryAt: new Date(now.getTime() - 60_000) });
+
+    const result = await mailer.send(digestBatch(1));
+
+    expect(result.ok).toBe(true);
+    expect(delays).toEqual([250]);
+  });
+
   it('does not retry a spent daily quota within the call', async () => {
     const { mailer } = mailerWithDelays();
     fake.failNext(1, 429, { name: 'daily_quota_exceeded' });

@@ -58,6 +58,8 @@ export function createResendMailer(options: {
   timeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** the clock a `retry-after` date is counted from; the real one by default, as `sleep` is */
+  now?: () => Date;
 }): Mailer {
   const { from, log } = options;
   const maxAttempts = options.maxAttempts ?? 5;
@@ -65,6 +67,7 @@ export function createResendMailer(options: {
   const sleep =
     options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const random = options.random ?? Math.random;
+  const now = options.now ?? (() => new Date());
   const resend = new Resend(options.apiKey, { baseUrl: options.baseUrl });
 
   return {
@@ -92,7 +95,7 @@ export function createResendMailer(options: {
           idempotencyKey: batch.idempotencyKey,
           signal: AbortSignal.timeout(timeoutMs),
         });
-        const outcome = classify(response, count);
+        const outcome = classify(response, count, now());
         if (outcome.kind === 'accepted') {
           if (outcome.providerIds.length === 0) {
             log.warn('provider had sent this batch before', { emails: count });
@@ -136,6 +139,7 @@ export function createResendMailer(options: {
 function classify(
   response: { data: unknown; error: unknown; headers: Record<string, string> | null },
   expected: number,
+  now: Date,
 ): Outcome {
   if (response.error === null) {
     const accepted = acceptedBatch.safeParse(response.data);
@@ -167,16 +171,22 @@ function classify(
     status,
     code,
     reason,
-    retryAfterMs: readRetryAfter(response.headers),
+    retryAfterMs: readRetryAfter(response.headers, now),
   };
 }
 
-/** `retry-after` in seconds, as Resend sends it; an HTTP date is ignored (the backoff applies). */
-function readRetryAfter(headers: Record<string, string> | null): number | undefined {
+/**
+ * `retry-after` in either form RFC 9110 allows: seconds, as Resend sends it, or an HTTP date (as
+ * a proxy in front of it may), counted from `now` and never below zero. Anything else is ignored
+ * and the backoff applies.
+ */
+function readRetryAfter(headers: Record<string, string> | null, now: Date): number | undefined {
   const value = headers?.['retry-after']?.trim();
   if (!value) return undefined;
   const seconds = Number(value);
-  return Number.isFinite(seconds) && seconds >= 0 ? Math.ceil(seconds * 1000) : undefined;
+  if (Number.isFinite(seconds)) return seconds >= 0 ? Math.ceil(seconds * 1000) : undefined;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now.getTime());
 }
 
 /**

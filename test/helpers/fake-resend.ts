@@ -42,7 +42,7 @@ export interface FakeResend {
   failNext(
     count: number,
     status: number,
-    options?: { retryAfterSeconds?: number; name?: string },
+    options?: { retryAfterSeconds?: number; retryAt?: Date; name?: string },
   ): void;
   /** delays every answer by `ms` until set back to 0 */
   slow(ms: number): void;
@@ -91,6 +91,8 @@ interface Remembered {
 interface Failure {
   status: number;
   retryAfterSeconds?: number;
+  /** `retry-after` as an HTTP date, the other form RFC 9110 allows */
+  retryAt?: Date;
   name?: string;
 }
 
@@ -362,6 +364,7 @@ function failed(failure: Failure): Answer {
   if (failure.retryAfterSeconds !== undefined) {
     headers['retry-after'] = String(failure.retryAfterSeconds);
   }
+  if (failure.retryAt !== undefined) headers['retry-after'] = failure.retryAt.toUTCString();
   if (failure.status === 429) {
     Object.assign(headers, {
       'ratelimit-limit': '2',
