@@ -89,6 +89,25 @@ describe('delivery through Resend when the provider misbehaves', () => {
     );
   });
 
+  it('delivers once when Resend takes a batch but its answer does not list every id', async () => {
+    // The short answer was taken as a refusal: the batch was split and each reader mailed again
+    // under a key of their own.
+    await seedDueDigests(ctx.database.db, ctx.keyring, { count: 3, now: ctx.clock.now() });
+    fake.listOneIdNext(1);
+    await runDigests({ deps, now: ctx.clock.now() });
+    for (let minute = 0; minute < 10; minute++) {
+      ctx.clock.advance(60_000);
+      await deliverDue({ deps, now: ctx.clock.now() });
+    }
+    expect([...copiesPerRecipient().values()]).toEqual([1, 1, 1]);
+    const rows = await ctx.database.db.select().from(messages);
+    expect(rows.map((row) => [row.status, row.providerId])).toEqual([
+      ['sent', null],
+      ['sent', null],
+      ['sent', null],
+    ]);
+  });
+
   it('records a permanently refused address as failed and does not retry it', async () => {
     await seedDueDigests(ctx.database.db, ctx.keyring, {
       count: 5,

@@ -329,6 +329,20 @@ describe('createResendMailer', () => {
     expect(fake.delivered).toHaveLength(2);
   });
 
+  it('takes a success that does not list an id for every email as sent, without ids', async () => {
+    const { mailer } = mailerWithDelays();
+    fake.listOneIdNext(1);
+
+    const result = await mailer.send(digestBatch(3));
+
+    expect(result).toEqual({ ok: true, providerIds: [] });
+    expect(fake.requests).toBe(1);
+    expect(fake.delivered).toHaveLength(3);
+    expect(logLines.map((line) => JSON.parse(line).msg)).toContain(
+      'provider accepted the batch without an id for every email',
+    );
+  });
+
   it('refuses a batch over 100 without calling the provider', async () => {
     const { mailer } = mailerWithDelays();
 

@@ -17,7 +17,8 @@ import type { Log } from '../log';
  * Resend already sent a batch under this key (it keeps a key with the emails it sent, for 24
  * hours), so the emails went out: a retry of a batch whose answer was lost, after one of its
  * emails was deleted with its alert. It counts as accepted, without the emails' ids; sending them
- * again under other keys would mail everyone else of the batch twice.
+ * again under other keys would mail everyone else of the batch twice. A success whose body does
+ * not list an id for each email counts as accepted too, without ids: Resend took the batch.
  *
  * Retries stay inside the call only while they are cheap: a `retry-after` longer than the backoff
  * cap, or a daily/monthly quota, ends the call at once as retryable, for the outbox to try later.
@@ -38,7 +39,8 @@ const providerError = z.object({
 const quotaCodes = new Set(['daily_quota_exceeded', 'monthly_quota_exceeded']);
 
 type Outcome =
-  | { kind: 'accepted'; providerIds: string[] }
+  /** `unlisted`: why the emails' ids are not known, when they are not */
+  | { kind: 'accepted'; providerIds: string[]; unlisted?: string }
   | { kind: 'refused'; reason: string }
   | {
       kind: 'retry' | 'later';
@@ -97,9 +99,7 @@ export function createResendMailer(options: {
         });
         const outcome = classify(response, count, now());
         if (outcome.kind === 'accepted') {
-          if (outcome.providerIds.length === 0) {
-            log.warn('provider had sent this batch before', { emails: count });
-          }
+          if (outcome.unlisted) log.warn(outcome.unlisted, { emails: count });
           return { ok: true, providerIds: outcome.providerIds };
         }
         if (outcome.kind === 'refused') {
@@ -144,8 +144,13 @@ function classify(
   if (response.error === null) {
     const accepted = acceptedBatch.safeParse(response.data);
     if (!accepted.success || accepted.data.data.length !== expected) {
-      // Resend took the request; asking again under the same key would return the same answer.
-      return { kind: 'refused', reason: 'unexpected response from resend' };
+      // A 2xx means Resend took the batch: refused, it would be split and its emails mailed
+      // again under other keys. Asking again under this key would only repeat the answer.
+      return {
+        kind: 'accepted',
+        providerIds: [],
+        unlisted: 'provider accepted the batch without an id for every email',
+      };
     }
     return { kind: 'accepted', providerIds: accepted.data.data.map((email) => email.id) };
   }
@@ -157,7 +162,7 @@ function classify(
   const reason = describe(status, code, message);
 
   if (status === 409 && code === 'invalid_idempotent_request') {
-    return { kind: 'accepted', providerIds: [] };
+    return { kind: 'accepted', providerIds: [], unlisted: 'provider had sent this batch before' };
   }
   const transient =
     status === null ||

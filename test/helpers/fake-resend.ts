@@ -46,6 +46,11 @@ export interface FakeResend {
   ): void;
   /** delays every answer by `ms` until set back to 0 */
   slow(ms: number): void;
+  /**
+   * the next `count` batches are carried out, but their answer lists the id of the first email
+   * only, as a 200 that does not account for every email
+   */
+  listOneIdNext(count: number): void;
   /** delays the answers to the next `count` requests by `ms` each (the request is carried out) */
   slowNext(count: number, ms: number): void;
   /**
@@ -73,6 +78,8 @@ const email = z.object({
   headers: z.record(z.string(), z.string()).optional(),
 });
 type Email = z.infer<typeof email>;
+
+const batchAnswer = z.object({ data: z.array(z.object({ id: z.string() })) });
 
 interface Answer {
   status: number;
@@ -121,6 +128,7 @@ export async function startFakeResend(
   let drops: Array<{ afterDelivery: boolean; midRequest: boolean }> = [];
   let delayMs = 0;
   let slowQueue: number[] = [];
+  let oneIdAnswers = 0;
   let requests = 0;
   const received: ReceivedRequest[] = [];
 
@@ -158,7 +166,12 @@ export async function startFakeResend(
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     };
     const before = delivered.length;
-    const answer = failure ? failed(failure) : await answerRequest(request, raw, pause);
+    let answer = failure ? failed(failure) : await answerRequest(request, raw, pause);
+    const listed = batchAnswer.safeParse(answer.body);
+    if (oneIdAnswers > 0 && answer.status === 200 && listed.success) {
+      oneIdAnswers--;
+      answer = { ...answer, body: { data: listed.data.data.slice(0, 1) } };
+    }
     seen.delivered = delivered.length - before;
     if (!paused) await pause();
     if (drop) {
@@ -300,6 +313,9 @@ export async function startFakeResend(
     slowNext(count, ms) {
       for (let i = 0; i < count; i++) slowQueue.push(ms);
     },
+    listOneIdNext(count) {
+      oneIdAnswers += count;
+    },
     dropNext(count, drop = {}) {
       for (let i = 0; i < count; i++) {
         drops.push({
@@ -315,6 +331,7 @@ export async function startFakeResend(
       drops = [];
       delayMs = 0;
       slowQueue = [];
+      oneIdAnswers = 0;
       requests = 0;
       received.length = 0;
     },
