@@ -401,7 +401,8 @@ describe('POST /v1/alerts with bad input', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
     const page = await response.text();
     expect(page).toContain('Tarkista tiedot');
-    expect(page).toContain('acceptTerms');
+    expect(page).toContain('<li>Käyttöehdot: hyväksy käyttöehdot');
+    expect(page).toContain('<li>Sähköpostiosoite: kirjoita osoite');
   });
 });
 
