@@ -58,6 +58,21 @@ describe('the expiry reminder (SPEC.md §2 "Renew")', () => {
     expect(reminders()).toEqual([]);
   });
 
+  it('is not mailed once the alert has expired while it waited for the provider', async () => {
+    await subscribeAndConfirm(ctx);
+    // the reminders job catches up half an hour before expiry; the provider is down
+    ctx.clock.set(new Date(expiry.getTime() - 30 * 60_000));
+    ctx.mailer.failing = true;
+    expect(await remind()).toEqual({ reminded: 1 });
+    ctx.mailer.failing = false;
+    ctx.clock.set(new Date(expiry.getTime() + 10 * 60_000));
+    await deliverDue({ deps: ctx.deps, now: ctx.clock.now() });
+    // "ends in 7 days", with a renew button that would lead nowhere
+    expect(reminders()).toEqual([]);
+    const messages = (await dumpAllRows(ctx.database.db))['public.messages'] ?? [];
+    expect(messages.filter((row) => row.includes('"status":"queued"'))).toEqual([]);
+  });
+
   it('renews from its button (page, then POST), which rearms the reminder for the new expiry', async () => {
     await subscribeAndConfirm(ctx);
     ctx.clock.set(new Date('2026-05-27T10:00:00.000Z'));

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import { renderNamed, type TemplateName, type TemplateProps } from '../../emails/templates';
 import type { Keyring } from '../crypto/keyring';
 import { type Tx, textArray, withTransaction } from '../db/database';
-import { messages } from '../db/schema';
+import { alerts, messages } from '../db/schema';
 import type { Deps, OutgoingEmail, SendResult } from '../deps';
 import { MAX_BATCH_SIZE } from '../deps';
 import { counterIncrements } from '../operations/metrics';
@@ -172,8 +172,12 @@ export async function deliverBatch({
   const claim = await withTransaction(deps.db, async (tx) => {
     // Claims take whole batches: a part of one sent under its key would be refused by the provider.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${batchKey}, 1))`);
-    const rows = await tx
-      .select()
+    const found = await tx
+      .select({
+        row: messages,
+        lapsed: sql<boolean>`exists (select 1 from ${alerts} where ${alerts.id} = ${messages.alertId}
+          and ${alerts.expiresAt} <= ${now.toISOString()}::timestamptz)`,
+      })
       .from(messages)
       .where(
         and(
@@ -183,6 +187,12 @@ export async function deliverBatch({
         ),
       )
       .orderBy(asc(messages.id));
+    // An email about an alert past its expiry (a reminder or digest queued while the provider was
+    // down, a confirmation of a lapsed pending alert) is not sent: it would announce an alert
+    // that is gone, with links that lead nowhere. Retention deletes the alert within the hour.
+    const lapsed = found.filter((entry) => entry.lapsed).map((entry) => entry.row.id);
+    if (lapsed.length > 0) await tx.delete(messages).where(inArray(messages.id, lapsed));
+    const rows = found.filter((entry) => !entry.lapsed).map((entry) => entry.row);
     if (rows.length === 0) return { key: batchKey, rows };
     // Rows of a key whose batch already went out were committed after it was handed over (a
     // gathered confirmation whose answer was lost, delivery/gather.ts): under that key the
