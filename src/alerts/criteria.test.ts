@@ -10,6 +10,7 @@ describe('criteriaSchema', () => {
       ['keywords with a quoted phrase', { keywords: '"full stack" developer' }],
       ['keywords with OR', { keywords: 'sairaanhoitaja OR lähihoitaja' }],
       ['keywords with an exclusion', { keywords: 'kehittäjä -harjoittelija' }],
+      ['keywords with an excluded phrase', { keywords: 'kokki -"osa-aikainen työ"' }],
       ['keywords with a prefix search', { keywords: 'ohjelm*' }],
       ['keywords of exactly 200 characters', { keywords: 'a'.repeat(200) }],
       ['3-digit municipality codes', { municipalities: ['091', '049'] }],
@@ -88,6 +89,18 @@ describe('criteriaSchema', () => {
         'keywords',
       ],
       [
+        'keywords that only exclude a phrase',
+        { ...helsinki, keywords: '-"osa-aikainen työ"' },
+        'keywords',
+      ],
+      ['keywords that are a lone prefix star', { ...helsinki, keywords: '*' }, 'keywords'],
+      ['keywords of punctuation only', { ...helsinki, keywords: '+++' }, 'keywords'],
+      [
+        'keywords that exclude a word beside punctuation',
+        { ...helsinki, keywords: '-harjoittelija !!!' },
+        'keywords',
+      ],
+      [
         'facets that do not say what or where (employment type only)',
         { employmentTypes: ['permanent'] },
         '',
@@ -113,6 +126,16 @@ describe('criteriaSchema', () => {
     const parsed = criteriaSchema.safeParse({ keywords });
     expect(parsed.error?.issues[0]?.message).toBe('must not hold links or markup');
   });
+
+  it.each(['-"osa-aikainen työ"', '*', '+++', '-harjoittelija !!!'])(
+    'says why keywords %s would never match: no word that is not excluded',
+    (keywords) => {
+      const parsed = criteriaSchema.safeParse({ keywords, municipalities: ['091'] });
+      expect(parsed.error?.issues.map((issue) => issue.message)).toEqual([
+        'must hold at least one word that is not excluded',
+      ]);
+    },
+  );
 
   it('refuses an unknown facet, naming it', () => {
     const result = criteriaSchema.safeParse({ ...helsinki, salary: ['5000'] });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseKeywords } from '../matching/query';
 
 export const employmentTypes = [
   'permanent',
@@ -70,9 +71,12 @@ export const keywordsSchema = z
       .refine((keywords) => !/:\/\/|www\.|<|>/i.test(keywords), 'must not hold links or markup'),
   );
 
+/**
+ * Read by the parser that compiles the alert: keywords whose every word is excluded, or that hold
+ * only punctuation (`+++`, a lone `*`), would compile to an alert that matches nothing.
+ */
 function hasPositiveTerm(keywords: string): boolean {
-  const words = keywords.replace(/"/g, ' ').split(' ');
-  return words.some((word) => word.length > 0 && !word.startsWith('-') && word !== 'OR');
+  return parseKeywords(keywords).required.length > 0;
 }
 
 /** The job search of an alert (SPEC.md §3). Unknown facets and values are refused. */
