@@ -13,6 +13,7 @@ import {
   subscribeAndConfirm,
 } from './helpers/alerts';
 import { createTestContext, heldMailer, setupTestContext } from './helpers/context';
+import { findInDatabase } from './helpers/scan';
 
 const ctx = setupTestContext();
 
@@ -94,6 +95,20 @@ describe('POST /v1/alerts/manage-link', () => {
     ctx.clock.advance(10 * 60_000);
     await deliverDue({ deps: ctx.deps, now: ctx.clock.now() });
     expect(ctx.mailer.sent.map((email) => email.to)).toEqual(['toinen@example.org']);
+  });
+
+  it('keeps no alert id once the email is handed over, so a cancel leaves no trace', async () => {
+    const alert = await subscribeAndConfirm(ctx);
+    expect((await askForLinks()).status).toBe(202);
+    expect(lastEmail(ctx).template).toBe('manage-links');
+    const [sent] = (await ctx.database.db.select().from(messages)).filter(
+      (row) => row.template === 'manage-links',
+    );
+    expect(sent?.status).toBe('sent');
+    expect(sent?.listedAlertIds).toBeNull();
+    const deleted = await postForm(ctx, '/alerts/manage/delete', { token: alert.manageToken });
+    expect(deleted.status).toBe(200);
+    expect(await findInDatabase(ctx.database.db, alert.id)).toEqual([]);
   });
 
   it('lists all three alerts of an address, pending ones too, in one email', async () => {

@@ -285,7 +285,8 @@ async function sendClaimed({
     await deps.db.execute(sql`
       with marked as (
         update ${messages} set status = 'sent', sent_at = ${now.toISOString()}::timestamptz,
-          payload = null, attempts = ${attempts}, lease_until = null, provider_id = sent.provider_id
+          payload = null, listed_alert_ids = null, attempts = ${attempts}, lease_until = null,
+          provider_id = sent.provider_id
         from unnest(${`{${ids.join(',')}}`}::uuid[], ${textArray(result.providerIds)}::text[])
           as sent(id, provider_id)
         where ${messages.id} = sent.id
@@ -333,6 +334,8 @@ async function sendClaimed({
           ? {
               status: 'failed',
               payload: null,
+              // what 0010's trigger needs while it is queued; nothing of an alert stays after
+              listedAlertIds: null,
               attempts,
               leaseUntil: null,
               lastError: result.reason,
