@@ -1,12 +1,19 @@
+import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Mailer, OutboxEntry, OutboxReader } from '../deps';
+import type { MailBatch, Mailer, OutboxEntry, OutboxReader, OutgoingEmail } from '../deps';
 
+/** the time the email was written, in milliseconds, then its key (`emailKeys`) */
 const idPattern = /^[0-9]{13}-[0-9a-f-]{36}$/;
+const timeLength = 13;
 
 /**
  * The development transport (SPEC.md §4): each email becomes a JSON file in `dir`, written to a
  * temporary name and renamed, so that a reader never sees half a message.
+ *
+ * Like Resend, it honours the batch's idempotency key: a batch handed over again under its key
+ * (its sender crashed before marking it sent, or a write failed halfway) writes only the emails
+ * that have no file yet, and answers with the ids of those that have.
  */
 export function createOutboxFolder(options: {
   dir: string;
@@ -26,10 +33,22 @@ export function createOutboxFolder(options: {
   return {
     async send(batch) {
       await mkdir(dir, { recursive: true });
+      const written = new Map<string, string>();
+      for (const name of await readdir(dir)) {
+        const id = name.slice(0, -'.json'.length);
+        if (name.endsWith('.json') && idPattern.test(id)) {
+          written.set(id.slice(timeLength + 1), id);
+        }
+      }
       const providerIds: string[] = [];
-      for (const email of batch.emails) {
+      for (const [email, key] of emailKeys(batch)) {
+        const existing = written.get(key);
+        if (existing) {
+          providerIds.push(existing);
+          continue;
+        }
         const createdAt = options.now();
-        const id = `${createdAt.getTime()}-${crypto.randomUUID()}`;
+        const id = `${createdAt.getTime()}-${key}`;
         const entry: OutboxEntry = {
           id,
           from,
@@ -52,7 +71,7 @@ export function createOutboxFolder(options: {
       // An email's id starts with the time it was written, in milliseconds.
       const names = await readdir(dir).catch(() => [] as string[]);
       const old = names.filter((name) => {
-        const written = Number(name.slice(0, 13));
+        const written = Number(name.slice(0, timeLength));
         return /^[0-9]{13}-/.test(name) && written < before.getTime();
       });
       await Promise.all(old.map((name) => rm(join(dir, name), { force: true })));
@@ -69,4 +88,25 @@ export function createOutboxFolder(options: {
       return entries.filter((entry): entry is OutboxEntry => entry !== undefined);
     },
   };
+}
+
+/**
+ * Each email's key under its batch's, shaped as a UUID: a digest of the batch's key, of the email,
+ * and of how many identical emails come before it. Not of its position in the list: a batch
+ * handed over again may list its emails in another order (by row id, where the first hand-over
+ * had them in the order they were written) or without one deleted with its alert meanwhile.
+ */
+function emailKeys(batch: MailBatch): [OutgoingEmail, string][] {
+  const copies = new Map<string, number>();
+  return batch.emails.map((email) => {
+    const content = createHash('sha256')
+      .update(JSON.stringify([email.to, email.subject, email.html, email.text, email.headers]))
+      .digest('hex');
+    const copy = copies.get(content) ?? 0;
+    copies.set(content, copy + 1);
+    const hex = createHash('sha256')
+      .update(JSON.stringify([batch.idempotencyKey, content, copy]))
+      .digest('hex');
+    return [email, hex.slice(0, 32).replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-')];
+  });
 }
