@@ -27,6 +27,8 @@ const localeWords: Record<Locale, string[]> = {
   en: ['Apply by', 'Why:', 'Manage alert', 'Unsubscribe', 'valid until'],
 };
 
+const remoteWords: Record<Locale, string> = { fi: 'etätyö', sv: 'distansarbete', en: 'remote' };
+
 const renewUrl = 'https://jobs.example.org/alerts/renew?token=Rn8vK3xPq5Wt2Lm7Hc9sDa';
 
 const searchUrl = DigestEmail.PreviewProps.searchUrl;
@@ -137,6 +139,24 @@ describe('digest email', () => {
       for (const posting of props.postings)
         expect(html).toMatch(anchor(posting.url, posting.title));
       for (const word of localeWords[locale]) expect(text).toContain(word);
+    });
+
+    it('says beside the location, in its own language, that a posting is fully remote', async () => {
+      const word = remoteWords[locale];
+      const remote = postingWith({ fullyRemote: true });
+      const onSite = postingWith({ url: 'https://jobs.example.org/tyopaikat/2' });
+      const { html, text } = await renderIn(locale, { total: 2, postings: [remote, onSite] });
+      for (const part of [html, text]) {
+        expect(part).toContain(`${remote.employer} · ${remote.location} · ${word}`);
+        expect(part.split(` · ${word}`)).toHaveLength(2);
+      }
+      const onlyRemote = postingWith({
+        employer: undefined,
+        location: undefined,
+        fullyRemote: true,
+      });
+      const rendered = await renderIn(locale, { total: 1, postings: [onlyRemote] });
+      expect(rendered.text).toMatch(new RegExp(`^${word}$`, 'm'));
     });
 
     it('names the alert in the heading', async () => {

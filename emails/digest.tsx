@@ -17,6 +17,8 @@ const digestPosting = z.object({
   employer: z.string().min(1).optional(),
   /** Already in words, e.g. "Helsinki" rather than "091". */
   location: z.string().min(1).optional(),
+  /** The job can be done entirely remotely; the email says so beside the location. */
+  fullyRemote: z.boolean().optional(),
   /** The application deadline, already formatted in the email's language. */
   deadline: z.string().min(1).optional(),
   url: webUrl,
@@ -90,9 +92,11 @@ export default function DigestEmail({
               {posting.title}
             </Link>
           </Text>
-          {(posting.employer || posting.location) && (
+          {(posting.employer || posting.location || posting.fullyRemote) && (
             <Text style={detail}>
-              {[posting.employer, posting.location].filter(Boolean).join(' · ')}
+              {[posting.employer, posting.location, posting.fullyRemote && t.fullyRemote]
+                .filter(Boolean)
+                .join(' · ')}
             </Text>
           )}
           {posting.deadline && <Text style={detail}>{t.deadline(posting.deadline)}</Text>}
@@ -141,22 +145,23 @@ DigestEmail.PreviewProps = {
       location: 'Helsinki',
       deadline: '15. joulukuuta 2026',
       url: 'https://jobs.example.org/tyopaikat/1204871',
-      reasons: ['hakusana: ohjelmistokehittäjä', 'kunta: Helsinki (091)'],
+      reasons: ['hakusana: ohjelmistokehittäjä', 'kunta: Helsinki'],
     },
     {
       title: 'Full stack -ohjelmistokehittäjä (TypeScript, React)',
       employer: 'Digia Oyj',
       location: 'Helsinki, Tampere',
+      fullyRemote: true,
       deadline: '8. joulukuuta 2026',
       url: 'https://jobs.example.org/tyopaikat/1204655',
-      reasons: ['hakusana: ohjelmistokehittäjä', 'kunta: Helsinki (091)'],
+      reasons: ['hakusana: ohjelmistokehittäjä', 'kunta: Helsinki'],
     },
     {
       title: 'Junior-ohjelmistokehittäjä, mobiilisovellukset',
       employer: 'HUS Tietohallinto',
       location: 'Helsinki',
       url: 'https://jobs.example.org/tyopaikat/1204302',
-      reasons: ['hakusana: ohjelmistokehittäjä', 'kunta: Helsinki (091)'],
+      reasons: ['hakusana: ohjelmistokehittäjä', 'kunta: Helsinki'],
     },
   ],
   moreCount: 0,

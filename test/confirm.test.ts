@@ -40,7 +40,7 @@ describe('the confirmation link', () => {
       expect(page).toContain('<form method="post" action="/alerts/confirm?lang=fi">');
       expect(page).toContain(`name="token" value="${confirmToken}"`);
       expect(page).toContain('Ohjelmistokehittäjä, Helsinki');
-      expect(page).toContain('Kunnat: 091');
+      expect(page).toContain('Kunnat: Helsinki');
     }
     expect(await dumpAllRows(ctx.database.db)).toEqual(before);
     expect((await onlyAlert())?.status).toBe('pending');

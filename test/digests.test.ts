@@ -50,6 +50,27 @@ describe('digests (SPEC.md §2 "Receive digests")', () => {
     expect(digests()).toHaveLength(1);
   });
 
+  it('names where each posting is, and the places it matched, in the language of the alert', async () => {
+    await subscribeAndConfirm(ctx, {
+      locale: 'sv',
+      criteria: { keywords: 'ohjelmistokehittäjä', municipalities: ['091'], regions: ['19'] },
+    });
+    const places = [
+      { municipalities: ['091', '049'], regions: ['01'] },
+      { municipalities: [], regions: ['19'], remote: 'full' },
+      { municipalities: ['999'], regions: ['19'] },
+    ];
+    await publish(3, (n) => places[n] ?? {});
+    await run('2026-03-03T05:00:00Z');
+    const text = digests()[0]?.text ?? '';
+    expect(text).toMatch(/^Esimerkki Oy · Helsingfors, Esbo$/m);
+    expect(text).toMatch(/^Esimerkki Oy · Lappland · distansarbete$/m);
+    expect(text).toMatch(/^Esimerkki Oy · 999$/m);
+    expect(text).toContain('Varför: sökord: ohjelmistokehittäjä; kommun: Helsingfors');
+    expect(text).toContain('Varför: sökord: ohjelmistokehittäjä; landskap: Lappland');
+    expect(text).not.toMatch(/· 091|kommun: 091|landskap: 19/);
+  });
+
   it('puts each posting in exactly one digest per alert, edits and replays included', async () => {
     await subscribeAndConfirm(ctx);
     await subscribeAndConfirm(ctx, { email: 'toinen@example.org' });

@@ -63,11 +63,15 @@ describe('POST /v1/alerts', () => {
     expect(await alertCount()).toBe(0);
   });
 
-  it('writes the confirmation email in the alert language', async () => {
-    await subscribe(ctx, { locale: 'sv', label: 'Sjuksköterska, Vasa' });
+  it('writes the confirmation email in the alert language, places in the criteria by name', async () => {
+    const criteria = { keywords: 'sjuksköterska', municipalities: ['905'], regions: ['15'] };
+    await subscribe(ctx, { locale: 'sv', label: 'Sjuksköterska, Vasa', criteria });
     expect(lastEmail(ctx).subject).toBe('Bekräfta jobbevakningen: Sjuksköterska, Vasa');
+    expect(lastEmail(ctx).text).toContain('Kommuner: Vasa');
+    expect(lastEmail(ctx).text).toContain('Landskap: Österbotten');
     await subscribe(ctx, { locale: 'en', label: 'Developer', email: 'anna@example.org' });
     expect(lastEmail(ctx).subject).toBe('Confirm your job alert: Developer');
+    expect(lastEmail(ctx).text).toContain('Municipalities: Helsinki');
   });
 
   it('takes defaults: Finnish, daily, the current terms version, a label from the criteria', async () => {

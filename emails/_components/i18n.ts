@@ -200,6 +200,8 @@ export type DigestStrings = AlertLinkStrings & {
   subject: (total: number, label: string) => string;
   /** Inbox preview line and the lead above the postings. */
   found: (total: number) => string;
+  /** Beside the location of a posting whose job can be done entirely remotely. */
+  fullyRemote: string;
   /** `date` is the application deadline, already formatted in the email's language. */
   deadline: (date: string) => string;
   /** Reasons are already in words; joined into one line. */
@@ -222,6 +224,7 @@ export const digestStrings: Record<Locale, DigestStrings> = {
       total === 1
         ? 'Työpaikkavahtisi löysi 1 uuden työpaikan.'
         : `Työpaikkavahtisi löysi ${total} uutta työpaikkaa.`,
+    fullyRemote: 'etätyö',
     deadline: (date) => `Haku päättyy ${date}`,
     why: (reasons) => `Miksi tämä: ${reasons.join('; ')}`,
     more: (count) => (count === 1 ? '+ 1 muu työpaikka' : `+ ${count} muuta työpaikkaa`),
@@ -242,6 +245,7 @@ export const digestStrings: Record<Locale, DigestStrings> = {
       total === 1
         ? 'Din jobbevakning hittade 1 nytt jobb.'
         : `Din jobbevakning hittade ${total} nya jobb.`,
+    fullyRemote: 'distansarbete',
     deadline: (date) => `Ansökan stänger ${date}`,
     why: (reasons) => `Varför: ${reasons.join('; ')}`,
     more: (count) => `+ ${count} jobb till`,
@@ -257,6 +261,7 @@ export const digestStrings: Record<Locale, DigestStrings> = {
       total === 1 ? `1 new job: ${label}` : `${total} new jobs: ${label}`,
     found: (total) =>
       total === 1 ? 'Your job alert found 1 new job.' : `Your job alert found ${total} new jobs.`,
+    fullyRemote: 'remote',
     deadline: (date) => `Apply by ${date}`,
     why: (reasons) => `Why: ${reasons.join('; ')}`,
     more: (count) => (count === 1 ? '+ 1 more job' : `+ ${count} more jobs`),

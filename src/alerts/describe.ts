@@ -1,5 +1,6 @@
 import type { Locale } from '../db/schema';
 import type { Criteria } from './criteria';
+import { municipalityName, regionName } from './places';
 
 const facetNames = {
   fi: {
@@ -93,21 +94,34 @@ const facetOrder: (keyof Criteria)[] = [
   'languages',
 ];
 
+// Keywords are the user's own words, never translated: "fi" stays "fi", not "suomi".
+const namers: Record<keyof Criteria, (value: string, readerLocale: Locale) => string> = {
+  keywords: (keywords) => keywords,
+  occupations: valueName,
+  municipalities: municipalityName,
+  regions: regionName,
+  remote: valueName,
+  employmentTypes: valueName,
+  workingTimes: valueName,
+  languages: valueName,
+};
+
 /** The criteria in words, one line per facet, for emails and pages. */
 export function describeCriteria(criteria: Criteria, locale: Locale): string[] {
   return facetOrder.flatMap((facet) => {
     const value = criteria[facet];
     if (value === undefined) return [];
-    const values = (Array.isArray(value) ? value : [value]).map(
-      (entry) => valueNames[locale][entry] ?? entry,
-    );
+    const nameOf = namers[facet];
+    const values = (Array.isArray(value) ? value : [value]).map((entry) => nameOf(entry, locale));
     return [`${facetNames[locale][facet]}: ${values.join(', ')}`];
   });
 }
 
 /** A facet value in the reader's words ("vakituinen", "tillsvidare"), or the value itself. */
 export function valueName(value: string, readerLocale: Locale): string {
-  return valueNames[readerLocale][value] ?? value;
+  const names = valueNames[readerLocale];
+  // Own keys only: "constructor" is a word someone may look for, not a name we hold.
+  return Object.hasOwn(names, value) ? (names[value] ?? value) : value;
 }
 
 /** A language's name in the reader's language ("suomi", "finska", "Finnish"). */

@@ -2,9 +2,10 @@ import { and, asc, desc, eq, exists, gt, inArray, isNull, sql } from 'drizzle-or
 import { digestSubject, maxPostingsPerDigest } from '../../emails/digest';
 import { alertLinks } from '../alerts/emails';
 import { isRenewalDue } from '../alerts/manage';
+import { municipalityName, regionName } from '../alerts/places';
 import type { AlertRow } from '../alerts/tokens';
 import { textArray, withTransaction } from '../db/database';
-import { alerts, matches, postings } from '../db/schema';
+import { alerts, type Locale, matches, postings } from '../db/schema';
 import type { Deps } from '../deps';
 import { formatDate } from '../http/strings';
 import { deliverBatch, enqueueEmails, type QueuedEmail } from './outbox';
@@ -189,7 +190,8 @@ async function composeDigest(
     postings: shown.map(({ match, posting }) => ({
       title: posting.title,
       ...(posting.employer ? { employer: posting.employer } : {}),
-      ...(locationOf(posting) ? { location: locationOf(posting) } : {}),
+      ...(locationOf(posting, locale) ? { location: locationOf(posting, locale) } : {}),
+      ...(posting.remote === 'full' ? { fullyRemote: true } : {}),
       ...(posting.deadline ? { deadline: date(posting.deadline) } : {}),
       url: posting.url,
       reasons: describeReasons(match.reasons, locale),
@@ -210,7 +212,14 @@ async function composeDigest(
   };
 }
 
-function locationOf(posting: PostingRow): string | undefined {
-  const codes = [...posting.municipalities, ...posting.regions];
-  return codes.length > 0 ? codes.join(', ') : undefined;
+/**
+ * Where the job is, in words: its municipalities, or its regions when it names no municipality (the
+ * region around a named municipality adds nothing); a code without a known name stays as it is.
+ */
+function locationOf(posting: PostingRow, locale: Locale): string | undefined {
+  const names =
+    posting.municipalities.length > 0
+      ? posting.municipalities.map((code) => municipalityName(code, locale))
+      : posting.regions.map((code) => regionName(code, locale));
+  return names.length > 0 ? [...new Set(names)].join(', ') : undefined;
 }

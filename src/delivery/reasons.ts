@@ -1,4 +1,5 @@
 import { valueName } from '../alerts/describe';
+import { municipalityName, regionName } from '../alerts/places';
 import type { Locale } from '../db/schema';
 import type { MatchReasons } from '../matching/evaluate';
 import { FULLY_REMOTE } from '../matching/facets';
@@ -37,7 +38,7 @@ const words = {
 } satisfies Record<Locale, Record<string, string>>;
 
 /**
- * Why a posting matched, in the reader's words ("hakusana: kehittäjä", "kunta: 091"), from the
+ * Why a posting matched, in the reader's words ("hakusana: kehittäjä", "kunta: Helsinki"), from the
  * reasons the matcher recorded. Each keyword is named once, with the posting's word when it
  * differs (a compound or an inflected form).
  */
@@ -59,7 +60,9 @@ export function describeReasons(reasons: MatchReasons, locale: Locale): string[]
     }
     const match = /^([mrotwl]):([^&]+)$/.exec(term);
     const facet = match?.[1] as keyof typeof t | undefined;
-    if (facet && match?.[2]) lines.push(`${t[facet]}: ${valueName(match[2], locale)}`);
+    if (!facet || !match?.[2]) continue;
+    const nameOf = facet === 'm' ? municipalityName : facet === 'r' ? regionName : valueName;
+    lines.push(`${t[facet]}: ${nameOf(match[2], locale)}`);
   }
   return lines;
 }
