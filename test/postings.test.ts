@@ -237,6 +237,26 @@ describe('POST /v1/postings', () => {
     expect(await response.json()).toMatchObject({ new: 1, matched: 1 });
   });
 
+  it('stores a title with soft hyphens as sent, and matches the word they break', async () => {
+    const alert = await insertActiveAlert(
+      ctx.database.db,
+      { keywords: 'ohjelmistokehittäjä' },
+      ctx.clock.now(),
+    );
+    const title = 'Ohjelmisto\u00adkehittäjä (Java\u200bScript)';
+    const response = await postPostings(ctx, [jobPosting(ctx, { id: 'soft', title })]);
+    expect(await response.json()).toMatchObject({ new: 1, matched: 1 });
+    const [row] = await ctx.database.db.select().from(postings);
+    expect(row?.title).toBe(title);
+    expect(await matchRows(ctx.database.db)).toMatchObject([
+      {
+        alertId: alert,
+        postingId: 'soft',
+        reasons: { keywords: [{ keyword: 'ohjelmistokehittäjä', word: 'ohjelmistokehittäjä' }] },
+      },
+    ]);
+  });
+
   it('takes a date deadline in summer time as the end of that day, UTC+3', async () => {
     await postPostings(ctx, [jobPosting(ctx, { deadline: '2026-06-30' })]);
     const [row] = await ctx.database.db.select().from(postings);

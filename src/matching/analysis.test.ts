@@ -9,6 +9,15 @@ describe('tokenize', () => {
     });
   });
 
+  it.each([
+    ['a soft hyphen', 'Ohjelmisto\u00adkehittäjä'],
+    ['a zero-width space', 'Ohjelmisto\u200bkehittäjä'],
+    ['a zero-width joiner', 'Ohjelmisto\u200dkehittäjä'],
+    ['a word joiner', 'Ohjelmisto\u2060kehittäjä'],
+  ])('reads a word broken by %s as one word', (_, text) => {
+    expect(tokenize(text)).toEqual({ words: ['ohjelmistokehittäjä'], joined: [] });
+  });
+
   it('keeps an apostrophe inside a word, so English possessives stem away', () => {
     expect(tokenize('Customer’s service').words).toEqual(["customer's", 'service']);
     expect(stem("customer's", 'en')).toBe('custom');

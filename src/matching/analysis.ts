@@ -75,15 +75,24 @@ const WORD = /[\p{L}\p{M}\p{N}]+(?:['’\-‐][\p{L}\p{M}\p{N}]+)*/gu;
 const HYPHEN = /[-‐]/;
 
 /**
+ * Format characters: the soft hyphen, zero-width spaces and joiners, bidirectional marks. A
+ * posting keeps them as sent, where a soft hyphen in `Ohjelmisto\u00adkehittäjä` marks where a
+ * browser may break the line; the word is still one word.
+ */
+const FORMAT = /\p{Cf}/gu;
+
+/**
  * The words of a text, lower-cased, in order. A hyphenated word counts as its parts
  * (`Python-kehittäjä` is `python`, `kehittäjä`); `joined` holds it written together as well, so a
- * keyword `pythonkehittäjä` finds it too.
+ * keyword `pythonkehittäjä` finds it too. Format characters are left out, as keywords are cleaned
+ * of them (`cleanText`), so both sides read `ohjelmistokehittäjä`.
  */
 export function tokenize(text: string): { words: string[]; joined: string[] } {
   const words: string[] = [];
   const joined: string[] = [];
+  const visible = text.replace(FORMAT, '');
   // `match` with a global pattern gives the matched strings alone, without a match object each.
-  for (const found of text.normalize('NFC').toLowerCase().match(WORD) ?? []) {
+  for (const found of visible.normalize('NFC').toLowerCase().match(WORD) ?? []) {
     const chunk = found.includes('’') ? found.replace(/’/g, "'") : found;
     if (!HYPHEN.test(chunk)) {
       words.push(capped(chunk));

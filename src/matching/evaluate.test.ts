@@ -115,6 +115,16 @@ describe('keyword matching (SPEC.md §3)', () => {
     ['a short word matches inside a compound (myyjä ⇒ kenkämyyjä)', { keywords: 'myyjä' }, cookFi],
     ['the employer is searched too', { keywords: 'digitoimisto' }, developerFi],
     [
+      'a posting word broken by a soft hyphen is one word (Ohjelmisto\u00adkehittäjä)',
+      { keywords: 'ohjelmistokehittäjä' },
+      posting({ title: 'Ohjelmisto\u00adkehittäjä', language: 'fi' }),
+    ],
+    [
+      'a posting word broken by a zero-width space is one word',
+      { keywords: 'ohjelmistokehittäjä' },
+      posting({ title: 'Ohjelmisto\u200bkehittäjä', language: 'fi' }),
+    ],
+    [
       'a two-letter keyword matches the whole word (IT-tukihenkilö)',
       { keywords: 'IT tukihenkilö' },
       posting({ title: 'IT-tukihenkilö', language: 'fi' }),
