@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALERT_LIFETIME_MONTHS, addDays, addHours, addMonths } from './time';
+import { addDays, addHours, addMonths, alertExpiry } from './time';
 
 const at = (iso: string) => new Date(iso);
 
@@ -17,20 +17,39 @@ describe('addMonths', () => {
     ['2025-03-31T10:15:00.000Z', -1, '2025-02-28T10:15:00.000Z'],
     ['2025-04-30T10:15:00.000Z', 0, '2025-04-30T10:15:00.000Z'],
   ])('%s + %i months = %s', (start, months, expected) => {
-    expect(addMonths(at(start), months).toISOString()).toBe(expected);
+    expect(addMonths(at(start), months, 'UTC').toISOString()).toBe(expected);
   });
 
   it('does not change the date it was given', () => {
     const start = at('2025-01-31T10:15:00.000Z');
-    addMonths(start, 1);
+    addMonths(start, 1, 'UTC');
     expect(start.toISOString()).toBe('2025-01-31T10:15:00.000Z');
   });
 
   it('gives an alert confirmed on 30 November a life until 28 February', () => {
     const confirmedAt = at('2026-11-30T08:00:00.000Z');
-    expect(addMonths(confirmedAt, ALERT_LIFETIME_MONTHS).toISOString()).toBe(
+    expect(alertExpiry(confirmedAt, 'Europe/Helsinki').toISOString()).toBe(
       '2027-02-28T08:00:00.000Z',
     );
+  });
+
+  it.each([
+    // 01:00 on 31 January in Helsinki (30 January in UTC): 30 April, not 1 May
+    ['2027-01-30T23:00:00.000Z', '2027-04-29T22:00:00.000Z'],
+    // 00:30 on 1 March in Helsinki (28 February in UTC): 1 June, not 28 May
+    ['2027-02-28T22:30:00.000Z', '2027-05-31T21:30:00.000Z'],
+    // across the change to summer time: the same local hour, 10:00
+    ['2027-01-15T08:00:00.000Z', '2027-04-15T07:00:00.000Z'],
+    // and back to winter time
+    ['2027-09-15T07:00:00.000Z', '2027-12-15T08:00:00.000Z'],
+  ])('counts the months on the Helsinki calendar: %s → %s', (start, expected) => {
+    expect(alertExpiry(at(start), 'Europe/Helsinki').toISOString()).toBe(expected);
+  });
+
+  it('lands an hour on when the local time does not exist that day (summer time begins)', () => {
+    // 03:30 on 28 December in Helsinki; 28 March 2027 has no 03:00–04:00
+    const expiry = addMonths(at('2026-12-28T01:30:00.000Z'), 3, 'Europe/Helsinki');
+    expect(expiry.toISOString()).toBe('2027-03-28T01:30:00.000Z');
   });
 });
 

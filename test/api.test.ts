@@ -33,7 +33,7 @@ describe('the JSON API for host pages (Authorization: Bearer <manage token>)', (
       subscribedAt: '2026-03-02T10:00:00.000Z',
       confirmedAt: '2026-03-02T10:00:00.000Z',
       renewedAt: null,
-      expiresAt: '2026-06-02T10:00:00.000Z',
+      expiresAt: '2026-06-02T09:00:00.000Z',
       renewalDue: false,
     });
     expect(JSON.stringify(body)).not.toContain(validSubscription.email);

@@ -78,7 +78,8 @@ describe('the confirmation link', () => {
     expect(await onlyAlert()).toMatchObject({
       status: 'active',
       confirmedAt: now,
-      expiresAt: new Date('2026-06-02T12:00:00.000Z'),
+      // 14:00 in Helsinki both days: winter time (UTC+2) then, summer time (UTC+3) on 2 June
+      expiresAt: new Date('2026-06-02T11:00:00.000Z'),
       subscribedAt: new Date('2026-03-02T10:00:00.000Z'),
     });
   });
@@ -90,7 +91,7 @@ describe('the confirmation link', () => {
     expect(await response.json()).toEqual({
       status: 'active',
       alreadyActive: false,
-      expiresAt: '2026-06-02T10:00:00.000Z',
+      expiresAt: '2026-06-02T09:00:00.000Z',
     });
   });
 
@@ -170,7 +171,7 @@ describe('the confirmation link', () => {
   it('is unknown once the active alert is past its expiry, not "valid until" a past date', async () => {
     const { confirm, confirmToken } = await subscribeAndGetLinks();
     expect((await postJson(ctx, '/alerts/confirm', { token: confirmToken })).status).toBe(200);
-    ctx.clock.set(new Date('2026-06-02T10:00:01Z')); // three months and a second on
+    ctx.clock.set(new Date('2026-06-02T09:00:01Z')); // three months and a second on
     expect((await postJson(ctx, '/alerts/confirm', { token: confirmToken })).status).toBe(404);
     const page = await ctx.app.request(pathOf(confirm));
     expect(page.status).toBe(404);
@@ -226,7 +227,9 @@ describe('"this wasn\'t me"', () => {
   it('does nothing once the pending alert has lapsed, as its page says', async () => {
     const { notMe, notMeToken } = await subscribeAndGetLinks();
     ctx.clock.advance(48 * HOUR);
-    expect(await (await ctx.app.request(pathOf(notMe))).text()).toContain('Tätä vahtia ei enää ole');
+    expect(await (await ctx.app.request(pathOf(notMe))).text()).toContain(
+      'Tätä vahtia ei enää ole',
+    );
     const response = await postJson(ctx, '/alerts/not-me', { token: notMeToken });
     expect(await response.json()).toEqual({ deleted: false });
     expect(await ctx.database.db.select().from(addressBlocks)).toHaveLength(0);

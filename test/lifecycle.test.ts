@@ -151,7 +151,7 @@ describe('the manage page', () => {
         searchUrl: validSubscription.searchUrl,
         locale: 'fi',
         frequency: 'daily',
-        expiresAt: '2026-06-02T10:00:00.000Z',
+        expiresAt: '2026-06-02T09:00:00.000Z',
       },
       consent: {
         termsVersion: '2024-06-27',
@@ -225,7 +225,7 @@ describe('the manage page', () => {
   it('treats an alert past its expiry as gone before the retention job deletes it', async () => {
     // It was shown as active, with a renew button whose POST then said it no longer exists.
     const alert = await subscribeAndConfirm(ctx);
-    ctx.clock.set(new Date('2026-06-02T10:00:01Z'));
+    ctx.clock.set(new Date('2026-06-02T09:00:01Z'));
     const page = await managePage(alert.manageToken);
     expect(page.status).toBe(404);
     expect(await page.text()).toContain('Tätä vahtia ei enää ole');
@@ -294,7 +294,7 @@ describe('one-click unsubscribe (RFC 8058)', () => {
 
   it('answers the link of an alert past its expiry with the calm page, not the button', async () => {
     const alert = await subscribeAndConfirm(ctx);
-    ctx.clock.set(new Date('2026-06-02T10:00:01Z')); // three months and a second on
+    ctx.clock.set(new Date('2026-06-02T09:00:01Z')); // three months and a second on
     const response = await ctx.app.request(`/alerts/unsubscribe?token=${alert.unsubscribeToken}`);
     expect(response.status).toBe(200);
     const page = await response.text();

@@ -15,7 +15,8 @@ import { dumpAllRows } from './helpers/scan';
 
 const ctx = setupTestContext();
 
-const expiry = new Date('2026-06-02T10:00:00.000Z');
+// three months after START (10:00 UTC, 12:00 in Helsinki), at 12:00 in Helsinki: summer time
+const expiry = new Date('2026-06-02T09:00:00.000Z');
 const remind = () => sendReminders({ deps: ctx.deps, now: ctx.clock.now() });
 const reminders = () => ctx.mailer.sent.filter((email) => email.template === 'reminder');
 

@@ -51,10 +51,10 @@ describe('retention (SPEC.md §1.2–1.4)', () => {
     const alert = await subscribeAndConfirm(ctx);
     const [row] = await ctx.database.db.select().from(alerts);
     const traces = [alert.id, row?.emailCiphertext ?? '', row?.emailHash ?? ''];
-    ctx.clock.set(new Date('2026-06-02T09:59:59.999Z'));
+    ctx.clock.set(new Date('2026-06-02T08:59:59.999Z')); // 11:59:59.999 in Helsinki
     await retention();
     expect(await alertIds()).toEqual([alert.id]);
-    ctx.clock.set(new Date('2026-06-02T10:00:00.000Z'));
+    ctx.clock.set(new Date('2026-06-02T09:00:00.000Z'));
     expect((await retention()).alerts).toBe(1);
     for (const trace of traces) expect(await findInDatabase(ctx.database.db, trace)).toEqual([]);
     const dump = JSON.stringify(await dumpAllRows(ctx.database.db));

@@ -13,7 +13,7 @@ import {
 import { describeReasons } from '../delivery/reasons';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
-import { ALERT_LIFETIME_MONTHS, addMonths } from '../time';
+import { alertExpiry } from '../time';
 import { describeCriteria } from './describe';
 import { type AlertRow, alertForToken, liveAlert } from './tokens';
 
@@ -99,7 +99,7 @@ export async function renewAlert({
       .set({
         renewedAt: now,
         termsVersion: deps.config.TERMS_VERSION,
-        expiresAt: addMonths(now, ALERT_LIFETIME_MONTHS),
+        expiresAt: alertExpiry(now, deps.config.TIMEZONE),
       })
       .where(eq(alerts.id, alert.id))
       .returning();

@@ -5,7 +5,7 @@ import type { Deps } from '../deps';
 import { detailsFromIssues, invalidInput } from '../errors';
 import { Page, SummaryList, TokenForm } from '../http/layout';
 import { formatDate, pageStrings } from '../http/strings';
-import { ALERT_LIFETIME_MONTHS, addMonths } from '../time';
+import { alertExpiry } from '../time';
 import { describeCriteria, languageName } from './describe';
 import {
   ignoreMalformedToken,
@@ -134,7 +134,7 @@ export function alertPages(deps: Deps) {
             <p>
               {isRenewalDue(alert, now)
                 ? t.renewDueLead(date(alert.expiresAt, locale))
-                : t.renewLead(date(addMonths(now, ALERT_LIFETIME_MONTHS), locale))}
+                : t.renewLead(date(alertExpiry(now, config.TIMEZONE), locale))}
             </p>
             <TokenForm action={action('/renew')} token={token} label={t.renewButton} />
           </section>
@@ -318,7 +318,7 @@ export function alertPages(deps: Deps) {
       return c.html(
         <Page locale={locale} title={t.renewTitle} path={pagePath(c)}>
           <p>{t.renewDueLead(date(alert.expiresAt, locale))}</p>
-          <p>{t.renewLead(date(addMonths(now, ALERT_LIFETIME_MONTHS), locale))}</p>
+          <p>{t.renewLead(date(alertExpiry(now, config.TIMEZONE), locale))}</p>
           {summary(alert, locale)}
           <TokenForm action={`/alerts/renew?lang=${locale}`} token={token} label={t.renewButton} />
         </Page>,

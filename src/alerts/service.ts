@@ -14,7 +14,7 @@ import type { Deps } from '../deps';
 import { invalidInput, notFound, RateLimited } from '../errors';
 import { anchorAlert, compileAlert } from '../matching/anchors';
 import { cachedTermCounts } from '../matching/term-stats';
-import { ALERT_LIFETIME_MONTHS, addDays, addHours, addMonths } from '../time';
+import { addDays, addHours, alertExpiry } from '../time';
 import { composeConfirmationEmail } from './emails';
 import { limits, lockOrder, type RateLimit, takeRateLimit, windowStart } from './limits';
 import type { SubscribeRequest } from './schemas';
@@ -238,7 +238,7 @@ export async function confirmAlert({
   token,
   now,
 }: {
-  deps: Pick<Deps, 'db'>;
+  deps: Pick<Deps, 'db' | 'config'>;
   token: string;
   now: Date;
 }): Promise<Confirmation> {
@@ -252,7 +252,7 @@ export async function confirmAlert({
       .set({
         status: 'active',
         confirmedAt: now,
-        expiresAt: addMonths(now, ALERT_LIFETIME_MONTHS),
+        expiresAt: alertExpiry(now, deps.config.TIMEZONE),
       })
       .where(eq(alerts.id, alert.id))
       .returning();

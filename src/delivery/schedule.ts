@@ -1,4 +1,5 @@
 import type { Frequency } from '../db/schema';
+import { fromWallClock } from '../time';
 
 /** Digests go out at this local hour: `daily` every day, `weekly` on Mondays (SPEC.md §2). */
 export const DIGEST_HOUR = 7;
@@ -49,14 +50,7 @@ function localParts(instant: Date, timeZone: string): LocalParts & { minutes: nu
 
 /** The instant of a local wall-clock time in `timeZone` (unambiguous at 07:00 in Europe). */
 function atLocalTime(date: LocalParts, hour: number, timeZone: string): Date {
-  const guess = Date.UTC(date.year, date.month - 1, date.day, hour);
-  const offsetAt = (instant: number) => {
-    const local = localParts(new Date(instant), timeZone);
-    const wall = Date.UTC(local.year, local.month - 1, local.day, 0, local.minutes);
-    return wall - Math.floor(instant / 60_000) * 60_000;
-  };
-  const first = guess - offsetAt(guess);
-  return new Date(guess - offsetAt(first));
+  return fromWallClock(Date.UTC(date.year, date.month - 1, date.day, hour), timeZone);
 }
 
 function previousDay(date: LocalParts): LocalParts {

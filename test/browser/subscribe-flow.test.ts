@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alerts, alertTokens } from '../../src/db/schema';
-import { ALERT_LIFETIME_MONTHS, addDays, addMonths } from '../../src/time';
+import { addDays, alertExpiry } from '../../src/time';
 import { rememberSensitive } from '../helpers/sensitive';
 import { type HostPages, hostSearch, lastLink, type RunningService } from './harness';
 import { focused, tabTo, watchProblems, widgetStyle } from './page-tools';
@@ -133,7 +133,7 @@ describe('the widget on a host page with a strict CSP', () => {
     await page.locator('h1', { hasText: 'Työpaikkavahti on käytössä' }).waitFor();
     const alert = await alertOf(visitor);
     expect(alert?.status).toBe('active');
-    expect(alert?.expiresAt).toEqual(addMonths(service.clock.now(), ALERT_LIFETIME_MONTHS));
+    expect(alert?.expiresAt).toEqual(alertExpiry(service.clock.now(), 'Europe/Helsinki'));
     expect(problems).toEqual([]);
   });
 
@@ -161,7 +161,7 @@ describe('the widget on a host page with a strict CSP', () => {
     await page.getByText(/^Vahti on uusittu/).waitFor();
     const renewed = await alertOf(visitor);
     expect(renewed?.renewedAt).toEqual(service.clock.now());
-    expect(renewed?.expiresAt).toEqual(addMonths(service.clock.now(), ALERT_LIFETIME_MONTHS));
+    expect(renewed?.expiresAt).toEqual(alertExpiry(service.clock.now(), 'Europe/Helsinki'));
     expect(problems).toEqual([]);
   });
 

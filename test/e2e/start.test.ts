@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPglite } from '../../src/db/pglite';
 import { alerts } from '../../src/db/schema';
-import { addMonths } from '../../src/time';
+import { alertExpiry } from '../../src/time';
 import { answers, freePort } from '../helpers/net';
 
 /**
@@ -144,7 +144,7 @@ describe('npm start on the embedded defaults', () => {
       expect(others).toHaveLength(0);
       expect(alert?.status).toBe('active');
       const confirmedAt = alert?.confirmedAt ?? new Date(0);
-      expect(alert?.expiresAt).toEqual(addMonths(confirmedAt, 3));
+      expect(alert?.expiresAt).toEqual(alertExpiry(confirmedAt, 'Europe/Helsinki'));
       expect(Math.abs(confirmedAt.getTime() - Date.now())).toBeLessThan(60_000);
       const raw = Buffer.from(await (await database.client.dumpDataDir('none')).arrayBuffer());
       expect(raw.includes(Buffer.from('Sairaanhoitaja, Tampere'))).toBe(true);
