@@ -92,6 +92,27 @@ describe('matching postings to alerts', () => {
     expect(rows.find((row) => row.alertId === byFacets)?.reasons.facets).toEqual(['r:01', 'o:25']);
   });
 
+  it('finds the inflected forms of a short word through the index (kokki ⇒ Kokit, työ ⇒ työtä)', async () => {
+    const db = ctx.database.db;
+    const now = ctx.clock.now();
+    const cook = await insertActiveAlert(db, { keywords: 'kokki' }, now);
+    const work = await insertActiveAlert(db, { keywords: 'työ' }, now);
+    await postPostings(ctx, [
+      jobPosting(ctx, { id: 'cooks', title: 'Kokit', description: 'Haemme kokkeja keittiöön.' }),
+      jobPosting(ctx, { id: 'work', title: 'Varastoon', description: 'Tarjoamme työtä.' }),
+    ]);
+    const rows = await matchRows(db);
+    expect(rows.map((row) => [row.alertId, row.postingId]).sort()).toEqual(
+      [
+        [cook, 'cooks'],
+        [work, 'work'],
+      ].sort(),
+    );
+    expect(rows.find((row) => row.alertId === cook)?.reasons.keywords).toEqual([
+      { keyword: 'kokki', word: 'kokit' },
+    ]);
+  });
+
   it('matches an edited posting for alerts that did not have it, and not again for those that did', async () => {
     const db = ctx.database.db;
     const now = ctx.clock.now();

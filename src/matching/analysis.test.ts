@@ -43,6 +43,18 @@ describe('stems and compound heads', () => {
     expect(terms.every((term) => term.length - 'fi:'.length >= 3)).toBe(true);
   });
 
+  it('gives a short Finnish word the stem it has inside compounds too, as its keyword has', () => {
+    expect(stem('työtä', 'fi')).toBe('työtä');
+    expect(wordTerms('työtä', 'fi')).toContain('fi:työ');
+    expect(wordTerms('kokit', 'fi')).toContain(`fi:${headStem('kokki', 'fi')}`);
+    // Not one shorter than a compound head, nor one in English, where it cuts deeper than the
+    // stem: `nation` would meet `native` at `nat`.
+    expect(headStem('maa', 'fi')).toBe('m');
+    expect(wordTerms('maa', 'fi')).toEqual(['fi:maa']);
+    expect(headStem('nation', 'en')).toBe('nat');
+    expect(wordTerms('nation', 'en')).not.toContain('en:nat');
+  });
+
   it('looks a keyword up in every language', () => {
     expect(keywordForms('developer')).toEqual(
       expect.arrayContaining(['fi:developer', 'sv:develop', 'en:develop']),

@@ -126,6 +126,13 @@ function capped(word: string): string {
  * the stem that could be the head of a compound (`ohjelmistokehittäj` → … `kehittäj`, `ittäj`, …).
  * A keyword matches the word when one of its own forms is among these terms. Both sides of a
  * compound boundary must be word-like: each holds a vowel.
+ *
+ * A short Finnish word also gives the stem it has inside compounds (`headStem`), which is the form
+ * its keyword is looked up by: Snowball leaves a short word's ending on (`työtä`, `kokit` →
+ * `koki`) but takes it off in a compound (`yötyötä` → `yötyö`), so `työ` and `kokki` find their
+ * inflected forms as they find them in compounds. Swedish and English stem short words as long
+ * ones (Swedish counts at least three letters before any ending; English plurals go at any
+ * length), and their head stems would cut deeper (`nation` → `nat`, as `native`).
  */
 export function wordTerms(word: string, language: Language): readonly string[] {
   const cache = termCache[language];
@@ -147,6 +154,13 @@ export function wordTerms(word: string, language: Language): readonly string[] {
     // A cut inside a surrogate pair would leave half a character, which jsonb refuses.
     if (isLowSurrogate(wordStem.charCodeAt(start))) continue;
     terms.push(`${language}:${wordStem.slice(start)}`);
+  }
+  if (language === 'fi') {
+    const head = headStem(word, language);
+    const term = `${language}:${head}`;
+    // A head stem shorter than a compound head is what is left of a word too short to stem
+    // (`maa` → `m`), not a form to look a keyword up by.
+    if (head.length >= MIN_HEAD[language] && !terms.includes(term)) terms.push(term);
   }
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(word, terms);

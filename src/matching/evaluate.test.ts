@@ -112,6 +112,26 @@ describe('keyword matching (SPEC.md §3)', () => {
       developerEn,
     ],
     ['a short compound head matches (kokki ⇒ pääkokki)', { keywords: 'kokki' }, cookFi],
+    [
+      'a short word finds its plural (kokki ⇒ Kokit)',
+      { keywords: 'kokki' },
+      posting({ title: 'Kokit ja tarjoilijat', language: 'fi' }),
+    ],
+    [
+      'a short word finds its partitive plural (kokki ⇒ Haemme kokkeja)',
+      { keywords: 'kokki' },
+      posting({ title: 'Haemme kokkeja', language: 'fi' }),
+    ],
+    [
+      'a short word finds its partitive (työ ⇒ Tarjoamme työtä)',
+      { keywords: 'työ' },
+      posting({ title: 'Tarjoamme työtä', language: 'fi' }),
+    ],
+    [
+      'a short word finds its inessive (tie ⇒ tiellä)',
+      { keywords: 'tie kunnossapito' },
+      posting({ title: 'Kunnossapito tiellä', language: 'fi' }),
+    ],
     ['a short word matches inside a compound (myyjä ⇒ kenkämyyjä)', { keywords: 'myyjä' }, cookFi],
     ['the employer is searched too', { keywords: 'digitoimisto' }, developerFi],
     [
