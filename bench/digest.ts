@@ -153,6 +153,7 @@ const deps: Deps = {
     baseUrl: fake.url,
     from: config.MAIL_FROM,
     log,
+    clock: { now: () => now },
   }),
 };
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createResendMailer } from '../src/delivery/resend';
-import type { MailBatch, OutgoingEmail, SendResult } from '../src/deps';
+import { type MailBatch, type OutgoingEmail, type SendResult, systemClock } from '../src/deps';
 import { createJsonLog } from '../src/log';
 import { type FakeResend, startFakeResend } from './helpers/fake-resend';
 import { capturedLogLines, rememberSensitive } from './helpers/sensitive';
@@ -34,6 +34,7 @@ function mailerWithDelays(options: Partial<Parameters<typeof createResendMailer>
     baseUrl: fake.url,
     from,
     log,
+    clock: systemClock,
     sleep: async (ms) => {
       delays.push(ms);
     },
@@ -169,6 +170,7 @@ describe('createResendMailer', () => {
       baseUrl: fake.url,
       from,
       log,
+      clock: systemClock,
       random: () => 0.1,
     });
     const batch = digestBatch(2);
@@ -229,7 +231,7 @@ describe('createResendMailer', () => {
 
   it('waits until a retry-after given as an HTTP date, then delivers once', async () => {
     const now = new Date('2026-03-02T10:00:00Z');
-    const { mailer, delays } = mailerWithDelays({ now: () => now });
+    const { mailer, delays } = mailerWithDelays({ clock: { now: () => now } });
     fake.failNext(1, 429, { retryAt: new Date(now.getTime() + 20_000) });
 
     const result = await mailer.send(digestBatch(2));
@@ -242,7 +244,7 @@ describe('createResendMailer', () => {
 
   it('ends the call as retryable when a retry-after date is further off than the backoff cap', async () => {
     const now = new Date('2026-03-02T10:00:00Z');
-    const { mailer, delays } = mailerWithDelays({ now: () => now });
+    const { mailer, delays } = mailerWithDelays({ clock: { now: () => now } });
     fake.failNext(1, 503, { retryAt: new Date(now.getTime() + 120_000) });
 
     const result = await mailer.send(digestBatch(1));
@@ -254,7 +256,7 @@ describe('createResendMailer', () => {
 
   it('takes a retry-after date already past as no wait beyond the backoff', async () => {
     const now = new Date('2026-03-02T10:00:00Z');
-    const { mailer, delays } = mailerWithDelays({ now: () => now });
+    const { mailer, delays } = mailerWithDelays({ clock: { now: () => now } });
     fake.failNext(1, 429, { retryAt: new Date(now.getTime() - 60_000) });
 
     const result = await mailer.send(digestBatch(1));

@@ -1,6 +1,6 @@
 import { Resend } from 'resend';
 import { z } from 'zod';
-import { MAX_BATCH_SIZE, type Mailer, type SendResult } from '../deps';
+import { type Clock, MAX_BATCH_SIZE, type Mailer, type SendResult } from '../deps';
 import type { Log } from '../log';
 
 /*
@@ -60,8 +60,8 @@ export function createResendMailer(options: {
   timeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
-  /** the clock a `retry-after` date is counted from; the real one by default, as `sleep` is */
-  now?: () => Date;
+  /** the wall clock a `retry-after` date is counted from (the entry's: waits are real time) */
+  clock: Clock;
 }): Mailer {
   const { from, log } = options;
   const maxAttempts = options.maxAttempts ?? 5;
@@ -69,7 +69,7 @@ export function createResendMailer(options: {
   const sleep =
     options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const random = options.random ?? Math.random;
-  const now = options.now ?? (() => new Date());
+  const { clock } = options;
   const resend = new Resend(options.apiKey, { baseUrl: options.baseUrl });
 
   return {
@@ -97,7 +97,7 @@ export function createResendMailer(options: {
           idempotencyKey: batch.idempotencyKey,
           signal: AbortSignal.timeout(timeoutMs),
         });
-        const outcome = classify(response, count, now());
+        const outcome = classify(response, count, clock.now());
         if (outcome.kind === 'accepted') {
           if (outcome.unlisted) log.warn(outcome.unlisted, { emails: count });
           return { ok: true, providerIds: outcome.providerIds };

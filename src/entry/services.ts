@@ -25,6 +25,7 @@ export async function buildNodeDeps(
       baseUrl: config.RESEND_BASE_URL,
       from: config.MAIL_FROM,
       log,
+      clock: systemClock,
     });
   } else {
     outbox = createOutboxFolder({

@@ -79,6 +79,7 @@ async function requestDeps(env: Env): Promise<{ deps: Deps; close(): Promise<voi
     baseUrl: config.RESEND_BASE_URL,
     from: config.MAIL_FROM,
     log,
+    clock: systemClock,
   });
   return {
     deps: { db, config, keyring, log, clock: systemClock, mailer, anchorTerms },

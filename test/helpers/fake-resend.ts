@@ -443,7 +443,10 @@ export function setupFakeResend(): FakeResend {
 export function withResendMailer(
   ctx: TestContext,
   fake: FakeResend,
-  options: Omit<Parameters<typeof createResendMailer>[0], 'apiKey' | 'baseUrl' | 'from' | 'log'>,
+  options: Omit<
+    Parameters<typeof createResendMailer>[0],
+    'apiKey' | 'baseUrl' | 'from' | 'log' | 'clock'
+  >,
 ): Deps {
   return {
     ...ctx.deps,
@@ -452,6 +455,7 @@ export function withResendMailer(
       baseUrl: fake.url,
       from: 'Työpaikkavahti <vahti@example.org>',
       log: ctx.deps.log,
+      clock: ctx.deps.clock,
       ...options,
     }),
   };
