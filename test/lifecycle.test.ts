@@ -1,6 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { alerts, matches, postings } from '../src/db/schema';
+import { runDigests } from '../src/delivery/digests';
+import { deliverDue } from '../src/delivery/outbox';
 import { postForm, postJson, subscribeAndConfirm, validSubscription } from './helpers/alerts';
 import { setupTestContext } from './helpers/context';
 import { dumpAllRows, findInDatabase } from './helpers/scan';
@@ -112,6 +114,43 @@ describe('the manage page', () => {
     expect(row?.termsVersion).toBe(ctx.config.TERMS_VERSION);
     const page = await (await ctx.app.request(renewed.headers.get('location') ?? '')).text();
     expect(page).toContain('Vahti on uusittu. Se on voimassa 21. elokuuta 2026 asti.');
+  });
+
+  it('brings a digest that waits for the provider up to date: new expiry, no renew button', async () => {
+    const alert = await subscribeAndConfirm(ctx, { frequency: 'immediate' });
+    ctx.clock.set(new Date('2026-05-23T10:00:00Z')); // ten days before expiry
+    const now = ctx.clock.now();
+    await ctx.database.db.insert(postings).values({
+      id: 'job-1',
+      title: 'Ohjelmistokehittäjä',
+      url: 'https://jobs.example.org/job-1',
+      publishedAt: now,
+      municipalities: ['091'],
+      regions: [],
+      occupations: [],
+      receivedAt: now,
+      updatedAt: now,
+    });
+    await ctx.database.db.insert(matches).values({
+      alertId: alert.id,
+      postingId: 'job-1',
+      matchedAt: now,
+      reasons: { keywords: [{ keyword: 'ohjelmistokehittäjä', word: 'ohjelmistokehittäjä' }] },
+    });
+    ctx.mailer.failing = true;
+    expect((await runDigests({ deps: ctx.deps, now })).digests).toBe(1);
+    ctx.clock.advance(3_600_000);
+    const renewed = await postForm(ctx, '/alerts/manage/renew', { token: alert.manageToken });
+    expect(renewed.status).toBe(303);
+    ctx.mailer.failing = false;
+    ctx.clock.advance(3_600_000);
+    await deliverDue({ deps: ctx.deps, now: ctx.clock.now() });
+    const digest = ctx.mailer.sent.find((email) => email.template === 'digest');
+    expect(digest?.text).toContain('Ohjelmistokehittäjä');
+    // it said the alert ends on 2 June, with a button to renew what is now renewed
+    expect(digest?.text).toContain('23. elokuuta 2026');
+    expect(digest?.text).not.toContain('2. kesäkuuta 2026');
+    expect(digest?.text).not.toContain('/alerts/renew?token=');
   });
 
   it('does not renew a pending alert', async () => {

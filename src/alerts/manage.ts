@@ -10,9 +10,11 @@ import {
   postings,
   type TokenPurpose,
 } from '../db/schema';
+import type { UnsentEmail } from '../delivery/outbox';
 import { describeReasons } from '../delivery/reasons';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
+import { formatDate } from '../http/strings';
 import { alertExpiry } from '../time';
 import { describeCriteria } from './describe';
 import { type AlertRow, alertForToken, liveAlert } from './tokens';
@@ -84,7 +86,7 @@ export async function renewAlert({
   token,
   now,
 }: {
-  deps: Pick<Deps, 'db' | 'config'>;
+  deps: Pick<Deps, 'db' | 'config' | 'keyring'>;
   token: string;
   now: Date;
 }): Promise<AlertRow> {
@@ -114,6 +116,30 @@ export async function renewAlert({
           eq(messages.status, 'queued'),
         ),
       );
+    // A digest still queued would say so too, with a renew button in the last 14 days. Its
+    // postings are marked mailed, so it is kept, with the new expiry and no button.
+    const digests = await tx
+      .select({ id: messages.id, payload: messages.payload })
+      .from(messages)
+      .where(
+        and(
+          eq(messages.alertId, alert.id),
+          eq(messages.template, 'digest'),
+          eq(messages.status, 'queued'),
+        ),
+      );
+    for (const digest of digests) {
+      const email: UnsentEmail = JSON.parse(await deps.keyring.decrypt(digest.payload ?? ''));
+      // one queued already rendered (before the outbox kept props) goes as it is
+      if (!('props' in email) || email.template !== 'digest') continue;
+      const { renewUrl: _button, ...props } = email.props;
+      const expires = formatDate(renewed.expiresAt, props.locale, deps.config.TIMEZONE);
+      const rewritten: UnsentEmail = { ...email, props: { ...props, expires } };
+      await tx
+        .update(messages)
+        .set({ payload: await deps.keyring.encrypt(JSON.stringify(rewritten)) })
+        .where(eq(messages.id, digest.id));
+    }
     return renewed;
   });
 }
