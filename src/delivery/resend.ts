@@ -107,6 +107,12 @@ export function createResendMailer(options: {
         }
 
         const { retryAfterMs } = outcome;
+        if (outcome.status === 401 || outcome.status === 403) {
+          log.error('provider refused the API key or the sender; emails wait for the deliver job', {
+            status: outcome.status,
+            code: outcome.code,
+          });
+        }
         const giveUp =
           outcome.kind === 'later' ||
           attempt >= (batch.maxAttempts ?? maxAttempts) ||
@@ -170,9 +176,13 @@ function classify(
     status === 408 ||
     status === 429 ||
     (status === 409 && code === 'concurrent_idempotent_requests');
-  if (!transient) return { kind: 'refused', reason };
+  // A missing, wrong or restricted API key (or an unverified domain) is the operator's to mend,
+  // not the email's fault: refused, every email queued meanwhile would be given up, a digest's
+  // postings with it. They wait for the deliver job instead, as on a spent quota.
+  const credentials = status === 401 || status === 403;
+  if (!transient && !credentials) return { kind: 'refused', reason };
   return {
-    kind: quotaCodes.has(code) ? 'later' : 'retry',
+    kind: quotaCodes.has(code) || credentials ? 'later' : 'retry',
     status,
     code,
     reason,
