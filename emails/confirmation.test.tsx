@@ -49,6 +49,11 @@ describe('confirmation email', () => {
       }
     });
 
+    it('fits a phone: a viewport at the device width, in the shared layout', async () => {
+      const { html } = await renderIn(locale);
+      expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1"');
+    });
+
     it('carries the manage and unsubscribe links of every email about an alert (SPEC §4)', async () => {
       const { props, html, text } = await renderIn(locale);
       const t = confirmationStrings[locale];

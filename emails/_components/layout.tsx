@@ -26,7 +26,10 @@ export const fontFamily =
 export function Layout({ locale, preview, footer, children }: LayoutProps) {
   return (
     <Html lang={locale}>
-      <Head />
+      <Head>
+        {/* phones show the 600 px column at their own width instead of zoomed out */}
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+      </Head>
       <Preview>{preview}</Preview>
       <Body style={body}>
         <Container style={container}>
