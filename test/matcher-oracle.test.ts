@@ -47,12 +47,17 @@ const vocabulary = [
   'nurse',
   'nursing',
   'full-stack',
+  'Fullstack',
+  'e-commerce',
+  'ecommerce',
+  'Pythonkehittäjä',
   'senior',
 ];
 const keywordWords = [
   ...vocabulary,
   'kehit*',
   'ohjelm*',
+  'python-kehit*',
   'sai*',
   'de*',
   '"software developer"',

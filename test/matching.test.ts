@@ -113,6 +113,24 @@ describe('matching postings to alerts', () => {
     ]);
   });
 
+  it('finds a hyphenated keyword written together through the index (e-commerce ⇒ Ecommerce)', async () => {
+    // The alert is anchored on a part (`commerc`) and on the word written together: `ecommerce`
+    // holds no term of either part.
+    const db = ctx.database.db;
+    const alert = await insertActiveAlert(db, { keywords: 'e-commerce' }, ctx.clock.now());
+    const english = { language: 'en', description: 'Apply now.' };
+    const response = await postPostings(ctx, [
+      jobPosting(ctx, { ...english, id: 'together', title: 'Ecommerce specialist' }),
+      jobPosting(ctx, { ...english, id: 'hyphenated', title: 'E-commerce specialist' }),
+      jobPosting(ctx, { ...english, id: 'apart', title: 'E commerce specialist' }),
+      jobPosting(ctx, { ...english, id: 'neither', title: 'Commerce specialist' }),
+    ]);
+    expect(await response.json()).toMatchObject({ matched: 3 });
+    const rows = await matchRows(db);
+    expect(rows.map((row) => row.postingId).sort()).toEqual(['apart', 'hyphenated', 'together']);
+    expect(rows.every((row) => row.alertId === alert)).toBe(true);
+  });
+
   it('matches an edited posting for alerts that did not have it, and not again for those that did', async () => {
     const db = ctx.database.db;
     const now = ctx.clock.now();

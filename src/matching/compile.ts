@@ -3,10 +3,14 @@ import { keywordForms, prefixTerm } from './analysis';
 import { EVERY_POSTING, type FacetClause, facetClauses, pairTerm } from './facets';
 import { type KeywordPattern, parseKeywords } from './query';
 
-/** A keyword pattern with the terms it is looked up by, as stored with the alert. */
+/**
+ * A keyword pattern with the terms it is looked up by, as stored with the alert. A phrase made of
+ * a hyphenated word also holds the forms of the word written together (`joined`): the posting
+ * holds the phrase or one of those.
+ */
 export type CompiledPattern =
   | { word: string; forms: string[] }
-  | { phrase: string; words: string[][] }
+  | { phrase: string; words: string[][]; joined?: string[] }
   | { prefix: string };
 
 /**
@@ -36,7 +40,8 @@ export interface CompiledAlert {
   filter: string[];
 }
 
-export const COMPILED_VERSION = 1;
+/** 2: a hyphenated keyword also finds the word written together (`joined`). */
+export const COMPILED_VERSION = 2;
 
 /** The estimated share of postings holding a term, 0 to 1 (see termStats.ts). */
 export type TermFrequency = (term: string) => number;
@@ -76,7 +81,11 @@ function compilePattern(pattern: KeywordPattern): CompiledPattern {
     case 'word':
       return { word: pattern.word, forms: keywordForms(pattern.word) };
     case 'phrase':
-      return { phrase: pattern.words.join(' '), words: pattern.words.map(keywordForms) };
+      return {
+        phrase: pattern.words.join(' '),
+        words: pattern.words.map(keywordForms),
+        ...(pattern.joined === undefined ? {} : { joined: keywordForms(pattern.joined) }),
+      };
     case 'prefix':
       return { prefix: pattern.prefix };
   }
@@ -85,7 +94,8 @@ function compilePattern(pattern: KeywordPattern): CompiledPattern {
 /**
  * Every set of terms the alert could be anchored on. Each is complete on its own: a facet clause,
  * a keyword clause (all alternatives' terms; for a phrase, one of its words' terms, since all of
- * them must appear), and the location × occupation pair, which postings list as pair terms.
+ * them must appear, with those of a hyphenated word written together), and the location ×
+ * occupation pair, which postings list as pair terms.
  * A clause with a prefix too short to index offers nothing; `*` is always there.
  */
 export function anchorCandidates(expression: Expression): AnchorCandidate[] {
@@ -124,7 +134,11 @@ export function anchorCandidates(expression: Expression): AnchorCandidate[] {
 
 function patternAnchorOptions(pattern: CompiledPattern): string[][] {
   if ('forms' in pattern) return [pattern.forms];
-  if ('words' in pattern) return pattern.words;
+  if ('words' in pattern) {
+    // A posting that holds the word written together need not hold any of the phrase's words.
+    const { joined } = pattern;
+    return joined ? pattern.words.map((forms) => [...forms, ...joined]) : pattern.words;
+  }
   const term = prefixTerm(pattern.prefix);
   return term ? [[term]] : [];
 }

@@ -100,6 +100,31 @@ describe('keyword matching (SPEC.md §3)', () => {
       developerFi,
     ],
     [
+      'a hyphenated keyword finds the word written together (full-stack ⇒ Fullstack)',
+      { keywords: 'full-stack' },
+      posting({ title: 'Fullstack developer', language: 'en' }),
+    ],
+    [
+      'a hyphenated keyword finds the compound written together (Python-kehittäjä ⇒ Pythonkehittäjä)',
+      { keywords: 'Python-kehittäjä' },
+      posting({ title: 'Pythonkehittäjä', language: 'fi' }),
+    ],
+    [
+      'a quoted hyphenated word finds the word written together',
+      { keywords: '"full-stack"' },
+      posting({ title: 'Fullstack developer', language: 'en' }),
+    ],
+    [
+      'a hyphenated prefix finds the hyphenated word (python-kehit* ⇒ Python-kehittäjä)',
+      { keywords: 'python-kehit*' },
+      posting({ title: 'Python-kehittäjä', language: 'fi' }),
+    ],
+    [
+      'a hyphenated prefix finds the word written together (python-kehit* ⇒ Pythonkehittäjä)',
+      { keywords: 'python-kehit*' },
+      posting({ title: 'Pythonkehittäjä', language: 'fi' }),
+    ],
+    [
       'a Swedish compound head matches (sjuksköterska ⇒ barnsjuksköterska)',
       { keywords: 'sjuksköterska' },
       nurseSv,
@@ -214,6 +239,11 @@ describe('keyword matching (SPEC.md §3)', () => {
       { keywords: 'developer -"fully remote"' },
       developerEn,
     ],
+    [
+      'an excluded hyphenated word removes the posting holding it written together',
+      { keywords: 'developer -full-stack' },
+      posting({ title: 'Fullstack developer', language: 'en' }),
+    ],
     ['a Swedish posting is not stemmed as Finnish', { keywords: 'kehittäjä' }, nurseSv],
     ['OR alternatives all missing fail', { keywords: 'java OR kotlin' }, developerFi],
   ])('%s', (_name, criteria, job) => {
@@ -235,6 +265,16 @@ describe('keyword matching (SPEC.md §3)', () => {
       ],
       facets: [],
     });
+  });
+
+  it('names a hyphenated keyword once, with the word it was found in', () => {
+    const hyphenated = { keywords: 'full-stack' };
+    expect(matches(hyphenated, developerEn)?.keywords).toEqual([
+      { keyword: '"full stack"', word: 'full stack' },
+    ]);
+    expect(
+      matches(hyphenated, posting({ title: 'Fullstack developer', language: 'en' }))?.keywords,
+    ).toEqual([{ keyword: '"full stack"', word: 'fullstack' }]);
   });
 });
 
@@ -385,6 +425,17 @@ describe('anchors', () => {
       'fi:kotl',
       'sv:kotlin',
       'en:kotlin',
+    ]);
+  });
+
+  it('anchor a hyphenated word on one of its parts or the word written together', () => {
+    expect(anchorsOf({ keywords: 'full-stack' })).toEqual([
+      'fi:stack',
+      'sv:stack',
+      'en:stack',
+      'fi:fullstack',
+      'sv:fullstack',
+      'en:fullstack',
     ]);
   });
 

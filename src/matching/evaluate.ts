@@ -46,7 +46,10 @@ const patternText = (pattern: CompiledPattern) =>
 /** The posting's words that hold the pattern, or undefined. */
 function find(pattern: CompiledPattern, posting: AnalysedPosting): string | undefined {
   if ('forms' in pattern) return findForms(pattern.forms, posting);
-  if ('words' in pattern) return findPhrase(pattern.words, posting);
+  if ('words' in pattern) {
+    const phrase = findPhrase(pattern.words, posting);
+    return phrase === undefined && pattern.joined ? findForms(pattern.joined, posting) : phrase;
+  }
   for (const word of posting.vocabulary) if (word.startsWith(pattern.prefix)) return word;
   return undefined;
 }

@@ -26,8 +26,39 @@ describe('parseKeywords', () => {
   it('reads quoted phrases, hyphenated words as phrases, and an unclosed quote to the end', () => {
     expect(parseKeywords('"full stack" Python-kehittäjä "senior dev').required).toEqual([
       [{ kind: 'phrase', text: 'full stack', words: ['full', 'stack'] }],
-      [{ kind: 'phrase', text: 'Python-kehittäjä', words: ['python', 'kehittäjä'] }],
+      [
+        {
+          kind: 'phrase',
+          text: 'Python-kehittäjä',
+          words: ['python', 'kehittäjä'],
+          joined: 'pythonkehittäjä',
+        },
+      ],
       [{ kind: 'phrase', text: 'senior dev', words: ['senior', 'dev'] }],
+    ]);
+  });
+
+  it('reads a hyphenated word also written together, quoted or excluded, but not inside a phrase', () => {
+    expect(parseKeywords('"full-stack" -e-commerce "full-stack developer"')).toEqual({
+      required: [
+        [{ kind: 'phrase', text: 'full-stack', words: ['full', 'stack'], joined: 'fullstack' }],
+        [
+          {
+            kind: 'phrase',
+            text: 'full-stack developer',
+            words: ['full', 'stack', 'developer'],
+          },
+        ],
+      ],
+      excluded: [
+        { kind: 'phrase', text: 'e-commerce', words: ['e', 'commerce'], joined: 'ecommerce' },
+      ],
+    });
+  });
+
+  it('reads a hyphenated word with a trailing * as a prefix of the word written together', () => {
+    expect(parseKeywords('python-kehit*').required).toEqual([
+      [{ kind: 'prefix', text: 'python-kehit*', prefix: 'pythonkehit' }],
     ]);
   });
 

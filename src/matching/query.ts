@@ -5,10 +5,13 @@ import { tokenize } from './analysis';
  * alternatives, a trailing `*` for a prefix, and `-` in front of what must not appear.
  */
 
-/** One thing to look for: a word, a phrase (words in a row), or a prefix of a word. */
+/**
+ * One thing to look for: a word, a phrase (words in a row), or a prefix of a word. A hyphenated
+ * word is a phrase of its parts that may also be written together (`joined`).
+ */
 export type KeywordPattern =
   | { kind: 'word'; text: string; word: string }
-  | { kind: 'phrase'; text: string; words: string[] }
+  | { kind: 'phrase'; text: string; words: string[]; joined?: string }
   | { kind: 'prefix'; text: string; prefix: string };
 
 export interface KeywordQuery {
@@ -24,14 +27,16 @@ const PIECE = /(-?)"([^"]*)"?|(\S+)/g;
 /**
  * Parses keywords as typed. `OR` binds the patterns on either side of it (`java OR kotlin
  * kehittäjä` is "(java or kotlin) and kehittäjä"); an `OR` with nothing to join is ignored, and so
- * is punctuation that holds no word. A hyphenated word is looked for as a phrase of its parts.
+ * is punctuation that holds no word. A hyphenated word is looked for as a phrase of its parts or
+ * as the word written together (`full-stack` finds `full stack` and `Fullstack`); with a
+ * trailing `*` it is a prefix of the word written together (`python-kehit*`).
  */
 export function parseKeywords(keywords: string): KeywordQuery {
   const items: Item[] = [];
   for (const match of keywords.matchAll(PIECE)) {
     const [, quoteNegation, quoted, bare] = match;
     if (quoted !== undefined) {
-      const pattern = patternOf(quoted, tokenize(quoted).words, false);
+      const pattern = patternOf(quoted, false);
       if (pattern) items.push({ kind: 'pattern', negated: quoteNegation === '-', pattern });
       continue;
     }
@@ -42,18 +47,23 @@ export function parseKeywords(keywords: string): KeywordQuery {
     }
     const negated = bare.startsWith('-');
     const text = negated ? bare.slice(1) : bare;
-    const pattern = patternOf(text, tokenize(text).words, text.endsWith('*'));
+    const pattern = patternOf(text, text.endsWith('*'));
     if (pattern) items.push({ kind: 'pattern', negated, pattern });
   }
   return foldClauses(items);
 }
 
-function patternOf(text: string, words: string[], isPrefix: boolean): KeywordPattern | undefined {
+function patternOf(text: string, isPrefix: boolean): KeywordPattern | undefined {
+  const { words, joined } = tokenize(text);
   const [first] = words;
   if (first === undefined) return undefined;
+  // The text is one hyphenated word when its parts written together are its only joined word.
+  const [together] = joined;
+  const hyphenated = joined.length === 1 && together === words.join('') ? together : undefined;
   if (isPrefix && words.length === 1) return { kind: 'prefix', text, prefix: first };
+  if (isPrefix && hyphenated) return { kind: 'prefix', text, prefix: hyphenated };
   if (words.length === 1) return { kind: 'word', text, word: first };
-  return { kind: 'phrase', text, words };
+  return { kind: 'phrase', text, words, ...(hyphenated ? { joined: hyphenated } : {}) };
 }
 
 function foldClauses(items: Item[]): KeywordQuery {
