@@ -135,7 +135,10 @@ describe('the manage page', () => {
       alertId: alert.id,
       postingId: 'job-1',
       matchedAt: now,
-      reasons: { keywords: [{ keyword: 'ohjelmistokehittäjä', word: 'ohjelmistokehittäjä' }] },
+      reasons: {
+        keywords: [{ keyword: 'ohjelmistokehittäjä', word: 'ohjelmistokehittäjä' }],
+        facets: [],
+      },
     });
     ctx.mailer.failing = true;
     expect((await runDigests({ deps: ctx.deps, now })).digests).toBe(1);
