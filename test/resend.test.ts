@@ -322,6 +322,26 @@ describe('createResendMailer', () => {
     expect(fake.requests).toBe(1);
   });
 
+  it('blanks out the whole of an address the refusal quotes, whatever its characters', async () => {
+    const { mailer } = mailerWithDelays();
+    for (const address of [
+      "maija.o'brien@example.org",
+      'sara(work)@example.org',
+      'kalle;pekka@example.org',
+    ]) {
+      rememberSensitive(address);
+      fake.failNext(1, 422, {
+        name: 'validation_error',
+        message: `Invalid \`to\` field: ${address} is on the suppression list.`,
+      });
+      const reason = reasonOf(await mailer.send(digestBatch(1)));
+      expect(reason).toContain('validation_error: Invalid `to` field: [address] is on the');
+      for (const part of address.split(/[@'();]/).filter(Boolean)) {
+        expect(reason).not.toContain(part);
+      }
+    }
+  });
+
   it('takes a key reused for other emails as sent: Resend keeps a key with the emails it sent', async () => {
     const { mailer } = mailerWithDelays();
     const batch = digestBatch(2);

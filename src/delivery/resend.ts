@@ -205,12 +205,13 @@ function readRetryAfter(headers: Record<string, string> | null, now: Date): numb
 }
 
 /**
- * The reason is stored with the message and may reach a log, so anything shaped like an address
- * is blanked out of the provider's message.
+ * The reason is stored with the message and may reach a log, so every word of the provider's
+ * message that holds an `@` is blanked out: an address may hold ' ( ) ; and more, and a pattern
+ * of its characters left `maija.o'` of `maija.o'brien@…` behind.
  */
 function describe(status: number | null, code: string, message: string | undefined): string {
   const head = `resend ${status ?? 'no response'} ${code}`;
   if (!message) return head;
-  const redacted = message.replace(/[^\s<>"'`,;:()]+@[^\s<>"'`,;:()]+/g, '[address]');
+  const redacted = message.replace(/\S*@\S*/g, '[address]');
   return `${head}: ${redacted}`.slice(0, 300);
 }

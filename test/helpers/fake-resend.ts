@@ -42,7 +42,7 @@ export interface FakeResend {
   failNext(
     count: number,
     status: number,
-    options?: { retryAfterSeconds?: number; retryAt?: Date; name?: string },
+    options?: { retryAfterSeconds?: number; retryAt?: Date; name?: string; message?: string },
   ): void;
   /** delays every answer by `ms` until set back to 0 */
   slow(ms: number): void;
@@ -101,6 +101,8 @@ interface Failure {
   /** `retry-after` as an HTTP date, the other form RFC 9110 allows */
   retryAt?: Date;
   name?: string;
+  /** the error's message instead of Resend's usual one for its name */
+  message?: string;
 }
 
 /**
@@ -389,7 +391,8 @@ function failed(failure: Failure): Answer {
       'ratelimit-reset': String(failure.retryAfterSeconds ?? 1),
     });
   }
-  return { ...error(failure.status, name, messages[name] ?? 'Something went wrong.'), headers };
+  const message = failure.message ?? messages[name] ?? 'Something went wrong.';
+  return { ...error(failure.status, name, message), headers };
 }
 
 const messages: Record<string, string> = {
