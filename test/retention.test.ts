@@ -133,10 +133,31 @@ describe('retention (SPEC.md §1.2–1.4)', () => {
       .values({ emailHash: 'h', blockedUntil: new Date(ctx.clock.now().getTime() + HOUR) });
     expect(await ctx.database.db.select().from(rateEvents)).toHaveLength(1);
     ctx.clock.advance(HOUR);
-    expect((await retention()).addressBlocks).toBe(1);
-    ctx.clock.advance(23 * HOUR);
-    expect((await retention()).rateEvents).toBe(1);
+    // the client's event, past its ten minutes, goes with the lapsed block
+    expect(await retention()).toMatchObject({ addressBlocks: 1, rateEvents: 1 });
     expect(await ctx.database.db.select().from(rateEvents)).toHaveLength(0);
+  });
+
+  it("keeps a client's events no longer than its window, an address's for its day", async () => {
+    // A client's event holds a keyed hash of its IP at the very instant its alert records as
+    // subscribedAt: kept for the day, a dump would join the alert to an IP pseudonym.
+    const response = await postJson(ctx, '/v1/alerts', validSubscription, {
+      'x-forwarded-for': '192.0.2.9',
+    });
+    expect(response.status).toBe(202);
+    const [subscribed] = await ctx.database.db.select().from(alerts);
+    const atSubscription = async () =>
+      (await ctx.database.db.select().from(rateEvents))
+        .filter((event) => event.at.getTime() === subscribed?.subscribedAt.getTime())
+        .map((event) => event.key.split(':')[0])
+        .sort();
+    expect(await atSubscription()).toEqual(['address', 'ip']);
+    ctx.clock.advance(10 * 60_000);
+    expect((await retention()).rateEvents).toBe(1);
+    expect(await atSubscription()).toEqual(['address']);
+    ctx.clock.advance(24 * HOUR);
+    expect((await retention()).rateEvents).toBe(1);
+    expect(await atSubscription()).toEqual([]);
   });
 
   it('leaves lapsed rate-limit records to the job: they count no more, and go after a day', async () => {

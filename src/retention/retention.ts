@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull, lt, lte, notExists, or, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { limits } from '../alerts/limits';
 import { queryRows, withTransaction } from '../db/database';
 import {
   addressBlocks,
@@ -170,14 +171,27 @@ export async function runRetention({
   const { db } = deps;
   return {
     alerts: await deleteExpiredAlerts(db, now, batchSize, lanes),
-    rateEvents: await deleteInBatches(
-      db,
-      rateEvents,
-      rateEvents.id,
-      rateEvents.at,
-      addHours(now, -24),
-      batchSize,
-    ),
+    rateEvents:
+      (await deleteInBatches(
+        db,
+        rateEvents,
+        rateEvents.id,
+        rateEvents.at,
+        addHours(now, -24),
+        batchSize,
+      )) +
+      // A client's events hold a keyed hash of its IP at the instant of each subscription, the
+      // instant its alert records too: kept to the longest window (the address's day), a dump
+      // would join alerts to an IP pseudonym (SPEC §1.1). They go once past their own window.
+      (await deleteInBatches(
+        db,
+        rateEvents,
+        rateEvents.id,
+        rateEvents.at,
+        new Date(now.getTime() - limits.perClient('').windowMs),
+        batchSize,
+        sql`${rateEvents.key} like 'ip:%'`,
+      )),
     rateCounters: (
       await db
         .delete(rateCounters)
