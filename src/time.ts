@@ -11,10 +11,22 @@ function addUtcMonths(date: Date, months: number): Date {
   return result;
 }
 
-const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+/** A moment on the wall clock of a time zone; `weekday` 0 is Sunday. */
+export interface ZoneParts {
+  year: number;
+  month: number;
+  day: number;
+  weekday: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
 
-/** How far `timeZone`'s wall clock is ahead of UTC at `instant`, in milliseconds. */
-function zoneOffsetMs(instant: number, timeZone: string): number {
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+const weekdays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+/** What `timeZone`'s wall clock reads at `instant`. */
+export function zoneParts(instant: Date | number, timeZone: string): ZoneParts {
   let format = zoneFormats.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-US', {
@@ -22,6 +34,7 @@ function zoneOffsetMs(instant: number, timeZone: string): number {
       year: 'numeric',
       month: 'numeric',
       day: 'numeric',
+      weekday: 'short',
       hour: 'numeric',
       minute: 'numeric',
       second: 'numeric',
@@ -30,15 +43,29 @@ function zoneOffsetMs(instant: number, timeZone: string): number {
     zoneFormats.set(timeZone, format);
   }
   const part = Object.fromEntries(
-    format.formatToParts(new Date(instant)).map((entry) => [entry.type, Number(entry.value)]),
+    format.formatToParts(instant).map((entry) => [entry.type, entry.value]),
   );
+  return {
+    year: Number(part.year),
+    month: Number(part.month),
+    day: Number(part.day),
+    weekday: weekdays.indexOf(part.weekday ?? ''),
+    hour: Number(part.hour),
+    minute: Number(part.minute),
+    second: Number(part.second),
+  };
+}
+
+/** How far `timeZone`'s wall clock is ahead of UTC at `instant`, in milliseconds. */
+function zoneOffsetMs(instant: number, timeZone: string): number {
+  const local = zoneParts(instant, timeZone);
   const wall = Date.UTC(
-    part.year ?? 0,
-    (part.month ?? 1) - 1,
-    part.day ?? 1,
-    part.hour ?? 0,
-    part.minute ?? 0,
-    part.second ?? 0,
+    local.year,
+    local.month - 1,
+    local.day,
+    local.hour,
+    local.minute,
+    local.second,
   );
   return wall - Math.floor(instant / 1000) * 1000;
 }

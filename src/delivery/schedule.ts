@@ -1,5 +1,5 @@
 import type { Frequency } from '../db/schema';
-import { fromWallClock } from '../time';
+import { fromWallClock, zoneParts } from '../time';
 
 /** Digests go out at this local hour: `daily` every day, `weekly` on Mondays (SPEC.md §2). */
 export const DIGEST_HOUR = 7;
@@ -11,41 +11,9 @@ interface LocalParts {
   weekday: number;
 }
 
-const weekdays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-
-const partFormats = new Map<string, Intl.DateTimeFormat>();
-
-function partFormat(timeZone: string): Intl.DateTimeFormat {
-  let format = partFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      weekday: 'short',
-      hour: 'numeric',
-      minute: 'numeric',
-      hourCycle: 'h23',
-    });
-    partFormats.set(timeZone, format);
-  }
-  return format;
-}
-
-function localParts(instant: Date, timeZone: string): LocalParts & { minutes: number } {
-  const parts = Object.fromEntries(
-    partFormat(timeZone)
-      .formatToParts(instant)
-      .map((part) => [part.type, part.value]),
-  );
-  return {
-    year: Number(parts.year),
-    month: Number(parts.month),
-    day: Number(parts.day),
-    weekday: weekdays.indexOf(parts.weekday ?? ''),
-    minutes: Number(parts.hour) * 60 + Number(parts.minute),
-  };
+function localParts(instant: Date, timeZone: string): LocalParts {
+  const { year, month, day, weekday } = zoneParts(instant, timeZone);
+  return { year, month, day, weekday };
 }
 
 /** The instant of a local wall-clock time in `timeZone` (unambiguous at 07:00 in Europe). */

@@ -6,7 +6,7 @@ import { matchPostings } from '../matching/matcher';
 import { analyseBatch } from '../matching/posting';
 import { sampleTermStats } from '../matching/term-stats';
 import { bumpCounter } from '../operations/metrics';
-import { addDays } from '../time';
+import { addDays, fromWallClock } from '../time';
 import type { Posting, PostingsReceipt, WithdrawalsReceipt } from './schemas';
 
 type ServiceDeps = Pick<Deps, 'db' | 'config' | 'anchorTerms'>;
@@ -204,32 +204,5 @@ async function purgedAmong(tx: Tx, ids: string[]): Promise<Set<string>> {
 function deadlineOf(deadline: Date | string | undefined, timeZone: string): Date | undefined {
   if (deadline === undefined || deadline instanceof Date) return deadline;
   const [year, month, day] = deadline.split('-').map(Number);
-  const wallClock = Date.UTC(year ?? 0, (month ?? 1) - 1, day ?? 1, 23, 59, 59);
-  // The zone's offset at the guess; asked twice in case the guess sits across a DST change.
-  let instant = wallClock - zoneOffset(wallClock, timeZone);
-  instant = wallClock - zoneOffset(instant, timeZone);
-  return new Date(instant);
-}
-
-function zoneOffset(instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(instant));
-  const part = (type: string) => Number(parts.find((entry) => entry.type === type)?.value);
-  const local = Date.UTC(
-    part('year'),
-    part('month') - 1,
-    part('day'),
-    part('hour'),
-    part('minute'),
-    part('second'),
-  );
-  return local - Math.floor(instant / 1000) * 1000;
+  return fromWallClock(Date.UTC(year ?? 0, (month ?? 1) - 1, day ?? 1, 23, 59, 59), timeZone);
 }
