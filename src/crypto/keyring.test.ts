@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tokenPurposes } from '../db/schema';
-import { createKeyring, generateKey, hashToken, normalizeEmail } from './keyring';
+import { ciphertextKeyId, createKeyring, generateKey, hashToken, normalizeEmail } from './keyring';
 
 const email = 'maija@example.org';
 const alertId = '0190a6e4-5b7c-7d1e-9f00-1a2b3c4d5e6f';
@@ -151,6 +151,61 @@ describe('email hashing', () => {
     const hash = await keyring.hashEmail(email);
     expect(hash).not.toContain('maija');
     expect(hash).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+});
+
+describe('after a rotation of the hash key (new key first, old key after it)', () => {
+  const encryptionKey = generateKey();
+  const oldHashKey = generateKey();
+  const newHashKey = generateKey();
+  const unrotated = () =>
+    createKeyring({ encryptionKeys: [encryptionKey], hashKeys: [oldHashKey] });
+  const rotatedRing = () =>
+    createKeyring({ encryptionKeys: [encryptionKey], hashKeys: [newHashKey, oldHashKey] });
+
+  it('hashes new addresses, signs tokens and keys rate limits under the new key', async () => {
+    const rotated = await rotatedRing();
+    const fresh = await createKeyring({ encryptionKeys: [encryptionKey], hashKeys: [newHashKey] });
+    expect(await rotated.hashEmail(email)).toBe(await fresh.hashEmail(email));
+    expect(await rotated.tokenFor(alertId, 'manage')).toBe(await fresh.tokenFor(alertId, 'manage'));
+    expect(await rotated.limitKey(email)).toBe(await fresh.limitKey(email));
+  });
+
+  it("gives an address's hashes under every key, the new key's first, to look it up by", async () => {
+    const old = await (await unrotated()).hashEmail(email);
+    const rotated = await rotatedRing();
+    expect(await rotated.emailHashes(' Maija@Example.ORG ')).toEqual([
+      await rotated.hashEmail(email),
+      old,
+    ]);
+  });
+
+  it('gives the one hash of hashEmail when one key is configured', async () => {
+    const keyring = await unrotated();
+    expect(await keyring.emailHashes(email)).toEqual([await keyring.hashEmail(email)]);
+  });
+
+  it('names its keys by ids that tell them apart and reveal nothing of them', async () => {
+    const rotated = await rotatedRing();
+    expect(rotated.hashKeyIds).toEqual([rotated.hashKeyId, (await unrotated()).hashKeyId]);
+    expect(rotated.hashKeyId).toMatch(/^[0-9a-f]{8}$/);
+    expect(rotated.hashKeyId).not.toBe((await unrotated()).hashKeyId);
+    expect(newHashKey).not.toContain(rotated.hashKeyId);
+  });
+});
+
+describe('ciphertextKeyId', () => {
+  it('names the encryption key a ciphertext was made under, the first of the list', async () => {
+    const oldKey = generateKey();
+    const rotated = await keyringWith([generateKey(), oldKey]);
+    const stored = await (await keyringWith([oldKey])).encrypt(email);
+    expect(ciphertextKeyId(await rotated.encrypt(email))).toBe(rotated.encryptionKeyIds[0]);
+    expect(ciphertextKeyId(stored)).toBe(rotated.encryptionKeyIds[1]);
+  });
+
+  it('names nothing for text that is not a ciphertext', () => {
+    expect(ciphertextKeyId(email)).toBeUndefined();
+    expect(ciphertextKeyId('v2.0123abcd.AAAA')).toBeUndefined();
   });
 });
 

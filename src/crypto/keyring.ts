@@ -11,20 +11,38 @@ import { fromBase64 } from './encoding';
  * - Addresses are encrypted with AES-256-GCM. A ciphertext reads `v1.<keyId>.<iv+ciphertext+tag>`;
  *   the key id is a fingerprint of the key, so that after a rotation (new key first in
  *   EMAIL_ENCRYPTION_KEY, old ones after it) old rows still decrypt.
- * - Lookups use HMAC-SHA-256 of the normalised address under EMAIL_HASH_KEY.
- * - Link tokens are HMAC-SHA-256 of (purpose, alert id) under a key derived from EMAIL_HASH_KEY:
- *   256 bits no one can guess, the same each time an email is composed, so the database keeps only
- *   their SHA-256 hashes and never a token itself.
+ * - Lookups use HMAC-SHA-256 of the normalised address under EMAIL_HASH_KEY. After a rotation (new
+ *   key first, old ones after it) new hashes are made under the new key, and an address is looked
+ *   up under every key listed, until the `rekey` job has hashed the rows again (src/operations/rekey.ts).
+ * - Link tokens are HMAC-SHA-256 of (purpose, alert id) under a key derived from the current
+ *   EMAIL_HASH_KEY: 256 bits no one can guess, the same each time an email is composed, so the
+ *   database keeps only their SHA-256 hashes and never a token itself. A token mailed under an old
+ *   key keeps working, since its hash stays registered; one composed under the new key works once
+ *   its hash is registered too (`registerLinkTokens`).
  */
 export interface Keyring {
   /** AES-256-GCM: addresses, and queued email payloads (which hold addresses and link tokens) */
   encrypt(plaintext: string): Promise<string>;
   decrypt(ciphertext: string): Promise<string>;
+  /** the address's hash under the current hash key: what a new row stores */
   hashEmail(email: string): Promise<string>;
+  /**
+   * The address's hashes under every key of EMAIL_HASH_KEY, the current key's first: what a lookup
+   * by address asks for (`email_hash in (…)`), so that rows hashed before a rotation are found.
+   * With one key, the one hash `hashEmail` gives.
+   */
+  emailHashes(email: string): Promise<[current: string, ...older: string[]]>;
+  /** the ids of the keys of EMAIL_ENCRYPTION_KEY, in its order: the first encrypts */
+  readonly encryptionKeyIds: readonly string[];
+  /** the id of the current key of EMAIL_HASH_KEY, recorded with every hash made under it */
+  readonly hashKeyId: string;
+  /** the ids of the keys of EMAIL_HASH_KEY, in its order: the first is `hashKeyId` */
+  readonly hashKeyIds: readonly string[];
   tokenFor(alertId: string, purpose: TokenPurpose): Promise<string>;
   /**
    * A keyed hash for rate-limit records (of an address or a client IP), under a key of its own so
-   * that those short-lived records never hold an alert's lookup hash.
+   * that those short-lived records never hold an alert's lookup hash. Derived from the current
+   * hash key only: at a rotation the counts start again (their windows last a day at most).
    */
   limitKey(value: string): Promise<string>;
 }
@@ -32,7 +50,7 @@ export interface Keyring {
 export interface KeyMaterial {
   /** base64 keys of 32 bytes; the first encrypts, all decrypt */
   encryptionKeys: string[];
-  /** base64 keys of 32 bytes; the first is used */
+  /** base64 keys of 32 bytes; the first hashes and signs, all are looked up */
   hashKeys: string[];
 }
 
@@ -53,22 +71,36 @@ export async function hashToken(token: string): Promise<string> {
 const hmac = (key: Uint8Array, message: string) =>
   createHmac('sha256', key).update(message, 'utf8').digest();
 
+/** The id of a key: the first 8 hex digits of its SHA-256, which say nothing of the key. */
+const keyIdOf = (raw: Uint8Array) => createHash('sha256').update(raw).digest('hex').slice(0, 8);
+
+/** The id of the key a ciphertext was made under (`v1.<keyId>.…`), if it names one. */
+export function ciphertextKeyId(ciphertext: string): string | undefined {
+  const [version, keyId] = ciphertext.split('.', 2);
+  return version === CIPHERTEXT_VERSION && keyId ? keyId : undefined;
+}
+
 export async function createKeyring(material: KeyMaterial): Promise<Keyring> {
-  const [currentHashKey] = material.hashKeys;
-  if (material.encryptionKeys.length === 0 || !currentHashKey) {
+  if (material.encryptionKeys.length === 0 || material.hashKeys.length === 0) {
     throw new Error('the keyring needs an encryption key and a hash key');
   }
   const encryption = material.encryptionKeys.map((key) => {
     const raw = fromBase64(key);
-    return { id: createHash('sha256').update(raw).digest('hex').slice(0, 8), key: raw };
+    return { id: keyIdOf(raw), key: raw };
   });
-  const hashKey = fromBase64(currentHashKey);
+  const [hashKey, ...olderHashKeys] = material.hashKeys.map((key) => fromBase64(key));
+  const [current] = encryption;
+  if (!current || !hashKey) throw new Error('unreachable: checked above');
   const tokenKey = hmac(hashKey, 'tyopaikkavahti/link-tokens/v1');
   const limitKey = hmac(hashKey, 'tyopaikkavahti/rate-limits/v1');
-  const [current] = encryption;
-  if (!current) throw new Error('unreachable: checked above');
+  const encryptionKeyIds = encryption.map((entry) => entry.id);
+  const hashKeyIds = [hashKey, ...olderHashKeys].map(keyIdOf);
+  const hashKeyId = keyIdOf(hashKey);
 
   return {
+    encryptionKeyIds,
+    hashKeyId,
+    hashKeyIds,
     async encrypt(plaintext) {
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', current.key, iv);
@@ -98,6 +130,13 @@ export async function createKeyring(material: KeyMaterial): Promise<Keyring> {
     },
     async hashEmail(email) {
       return hmac(hashKey, normalizeEmail(email)).toString('base64url');
+    },
+    async emailHashes(email) {
+      const normalized = normalizeEmail(email);
+      return [
+        hmac(hashKey, normalized).toString('base64url'),
+        ...olderHashKeys.map((key) => hmac(key, normalized).toString('base64url')),
+      ];
     },
     async tokenFor(alertId, purpose) {
       return hmac(tokenKey, `${purpose}:${alertId}`).toString('base64url');
