@@ -111,6 +111,8 @@ for (let start = 0; start < count; start += 1000) {
         status: 'active' as const,
         emailCiphertext: await keyring.encrypt(address),
         emailHash: await keyring.hashEmail(address),
+        // as this version stores them, under the current hash key
+        emailHashKey: keyring.hashKeyId,
         criteria: { keywords: 'ohjelmistokehittäjä', municipalities: ['091'] },
         label: 'Ohjelmistokehittäjä, Helsinki',
         searchUrl: 'https://jobs.example.org/haku?q=ohjelmistokehittaja',

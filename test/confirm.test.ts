@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { addressBlocks, alerts } from '../src/db/schema';
 import { lastEmail, linkTo, pathOf, postForm, postJson, subscribe } from './helpers/alerts';
-import { createTestContext, setupTestContext } from './helpers/context';
+import {
+  createTestContext,
+  newKeys,
+  restartedWith,
+  setupTestContext,
+  testKeys,
+} from './helpers/context';
 import { dumpAllRows } from './helpers/scan';
 
 const ctx = setupTestContext();
@@ -242,5 +248,40 @@ describe('"this wasn\'t me"', () => {
     expect(await response.json()).toEqual({ deleted: false });
     expect((await onlyAlert())?.status).toBe('active');
     expect(await ctx.database.db.select().from(addressBlocks)).toHaveLength(0);
+  });
+});
+
+describe('"this wasn\'t me" and a rotation of EMAIL_HASH_KEY (new key first)', () => {
+  const rotate = () =>
+    restartedWith(ctx, { encryption: [testKeys.encryption], hash: [newKeys.hash, testKeys.hash] });
+
+  it('keeps a block made before the rotation', async () => {
+    const { notMeToken } = await subscribeAndGetLinks();
+    expect((await postJson(ctx, '/alerts/not-me', { token: notMeToken })).status).toBe(200);
+    const rotated = await rotate();
+    ctx.mailer.sent.length = 0;
+    ctx.clock.advance(24 * HOUR);
+    expect((await subscribe(rotated)).status).toBe(202);
+    expect(ctx.mailer.sent).toHaveLength(0);
+    expect(await ctx.database.db.select().from(alerts)).toHaveLength(0);
+  });
+
+  it('deletes every pending request of the address and blocks it under the new key', async () => {
+    const { notMeToken } = await subscribeAndGetLinks();
+    await subscribeAndGetLinks({ criteria: { keywords: 'sairaanhoitaja' } });
+    const rotated = await rotate();
+    await subscribe(rotated, { criteria: { keywords: 'lähihoitaja' } });
+    expect(await ctx.database.db.select().from(alerts)).toHaveLength(3);
+
+    expect((await postJson(rotated, '/alerts/not-me', { token: notMeToken })).status).toBe(200);
+    expect(await ctx.database.db.select().from(alerts)).toHaveLength(0);
+    // Under the new key, so that the old key is not needed for the 30 days the block lasts.
+    expect(await ctx.database.db.select().from(addressBlocks)).toEqual([
+      {
+        emailHash: await rotated.keyring.hashEmail('maija.meikalainen@example.org'),
+        emailHashKey: rotated.keyring.hashKeyId,
+        blockedUntil: new Date('2026-04-01T10:00:00.000Z'),
+      },
+    ]);
   });
 });

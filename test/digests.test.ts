@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { alerts } from '../src/db/schema';
 import { runDigests } from '../src/delivery/digests';
-import { subscribeAndConfirm } from './helpers/alerts';
-import { setupTestContext } from './helpers/context';
+import { linkTo, pathOf, subscribeAndConfirm } from './helpers/alerts';
+import { newKeys, restartedWith, setupTestContext, testKeys } from './helpers/context';
 import { jobPosting, postPostings, postSigned, webhookEnv } from './helpers/postings';
 
 const ctx = setupTestContext({ env: webhookEnv });
@@ -214,5 +215,31 @@ describe('digests (SPEC.md §2 "Receive digests")', () => {
     await publish(1);
     await run('2026-05-26T04:00:00Z');
     expect(digests()[1]?.text).toContain('/alerts/renew?token=');
+  });
+});
+
+describe('digests and key rotation', () => {
+  it('carry, after a rotation of EMAIL_HASH_KEY, manage and unsubscribe links that work', async () => {
+    await subscribeAndConfirm(ctx);
+    await publish(1);
+    const rotated = await restartedWith(ctx, {
+      encryption: [testKeys.encryption],
+      hash: [newKeys.hash, testKeys.hash],
+    });
+    ctx.clock.set(new Date('2026-03-03T05:00:00Z'));
+    expect(await runDigests({ deps: rotated.deps, now: ctx.clock.now() })).toMatchObject({
+      digests: 1,
+    });
+    const [digest] = digests();
+    if (!digest) throw new Error('no digest was mailed');
+    expect((await rotated.app.request(pathOf(linkTo(digest, '/alerts/manage')))).status).toBe(200);
+    const listUnsubscribe = digest.headers?.['List-Unsubscribe']?.slice(1, -1) ?? '';
+    const unsubscribe = await rotated.app.request(pathOf(new URL(listUnsubscribe)), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(unsubscribe.status).toBe(200);
+    expect(await ctx.database.db.select().from(alerts)).toEqual([]);
   });
 });

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { alerts } from '../src/db/schema';
 import { subscribe, subscribeAndConfirm } from './helpers/alerts';
-import { createTestContext, setupTestContext } from './helpers/context';
+import {
+  createTestContext,
+  newKeys,
+  restartedWith,
+  setupTestContext,
+  testKeys,
+} from './helpers/context';
 import { postSigned, signedHeaders } from './helpers/postings';
 import { findInDatabase } from './helpers/scan';
 
@@ -128,5 +134,25 @@ describe('POST /v1/email-events (Resend, signed the Standard Webhooks way)', () 
     } finally {
       await unconfigured.close();
     }
+  });
+});
+
+describe('POST /v1/email-events after a rotation of EMAIL_HASH_KEY (new key first)', () => {
+  it('deletes on a hard bounce the alerts hashed under the old key as well as the new', async () => {
+    await subscribeAndConfirm(ctx);
+    const rotated = await restartedWith(ctx, {
+      encryption: [testKeys.encryption],
+      hash: [newKeys.hash, testKeys.hash],
+    });
+    await subscribe(rotated, { criteria: { keywords: 'sairaanhoitaja' } });
+    await subscribeAndConfirm(rotated, { email: 'other@example.org' });
+    const response = await postSigned(
+      rotated,
+      '/v1/email-events',
+      event('email.bounced', { to: [victim], bounce: { type: 'Permanent' } }),
+      { secret: RESEND_SECRET },
+    );
+    expect(await response.json()).toEqual({ deletedAlerts: 2 });
+    expect(await remaining()).toBe(1);
   });
 });

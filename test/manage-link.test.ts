@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/app';
-import { messages } from '../src/db/schema';
+import { alerts, messages } from '../src/db/schema';
 import { deliverDue } from '../src/delivery/outbox';
 import { settleAfterResponse } from '../src/http/after-response';
 import {
@@ -12,7 +12,14 @@ import {
   subscribe,
   subscribeAndConfirm,
 } from './helpers/alerts';
-import { createTestContext, heldMailer, setupTestContext } from './helpers/context';
+import {
+  createTestContext,
+  heldMailer,
+  newKeys,
+  restartedWith,
+  setupTestContext,
+  testKeys,
+} from './helpers/context';
 import { findInDatabase } from './helpers/scan';
 
 const ctx = setupTestContext();
@@ -196,5 +203,36 @@ describe('POST /v1/alerts/manage-link', () => {
     } finally {
       await proxied.close();
     }
+  });
+});
+
+describe('POST /v1/alerts/manage-link after a rotation of EMAIL_HASH_KEY (new key first)', () => {
+  it('lists the alerts hashed under the old key with those under the new, with links that work', async () => {
+    await subscribeAndConfirm(ctx);
+    const rotated = await restartedWith(ctx, {
+      encryption: [testKeys.encryption],
+      hash: [newKeys.hash, testKeys.hash],
+    });
+    await subscribeAndConfirm(rotated, { criteria: { keywords: 'sairaanhoitaja' } });
+    ctx.mailer.sent.length = 0;
+
+    const response = await postJson(rotated, '/v1/alerts/manage-link', { email: address });
+    expect(response.status).toBe(202);
+    expect(ctx.mailer.sent.map((email) => email.template)).toEqual(['manage-links']);
+    const links = linksIn(lastEmail(ctx));
+    const manage = links.filter((link) => link.pathname === '/alerts/manage');
+    expect(manage).toHaveLength(2);
+    for (const link of manage) expect((await rotated.app.request(pathOf(link))).status).toBe(200);
+    const unsubscribe = links.filter((link) => link.pathname === '/alerts/unsubscribe');
+    expect(unsubscribe).toHaveLength(2);
+    for (const link of unsubscribe) {
+      const response = await rotated.app.request(pathOf(link), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'List-Unsubscribe=One-Click',
+      });
+      expect(response.status).toBe(200);
+    }
+    expect(await ctx.database.db.select().from(alerts)).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@ import {
   subscribe,
   subscribeAndConfirm,
 } from './helpers/alerts';
-import { setupTestContext } from './helpers/context';
+import { newKeys, restartedWith, setupTestContext, testKeys } from './helpers/context';
 import { dumpAllRows } from './helpers/scan';
 
 const ctx = setupTestContext();
@@ -97,5 +97,35 @@ describe('the expiry reminder (SPEC.md §2 "Renew")', () => {
     ctx.clock.set(new Date('2026-08-20T10:00:00.000Z'));
     expect(await remind()).toEqual({ reminded: 1 });
     expect(reminders()).toHaveLength(2);
+  });
+});
+
+describe('the expiry reminder and key rotation', () => {
+  it('carries, after a rotation of EMAIL_HASH_KEY, manage, renew and unsubscribe links that work', async () => {
+    const alert = await subscribeAndConfirm(ctx);
+    const rotated = await restartedWith(ctx, {
+      encryption: [testKeys.encryption],
+      hash: [newKeys.hash, testKeys.hash],
+    });
+    ctx.clock.set(new Date('2026-05-27T10:00:00.000Z'));
+    expect(await sendReminders({ deps: rotated.deps, now: ctx.clock.now() })).toEqual({
+      reminded: 1,
+    });
+    const [reminder] = reminders();
+    if (!reminder) throw new Error('no reminder was mailed');
+    // Signed with the new key: the links of the emails mailed before keep their old tokens.
+    expect(reminder.text).toContain(await rotated.keyring.tokenFor(alert.id, 'manage'));
+
+    expect((await rotated.app.request(pathOf(linkTo(reminder, '/alerts/manage')))).status).toBe(
+      200,
+    );
+    expect((await rotated.app.request(pathOf(linkTo(reminder, '/alerts/renew')))).status).toBe(200);
+    const unsubscribe = await rotated.app.request(pathOf(linkTo(reminder, '/alerts/unsubscribe')), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(unsubscribe.status).toBe(200);
+    expect(await ctx.database.db.select().from(alerts)).toEqual([]);
   });
 });

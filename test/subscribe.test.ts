@@ -13,7 +13,14 @@ import {
   subscribe,
   validSubscription,
 } from './helpers/alerts';
-import { createTestContext, heldMailer, setupTestContext } from './helpers/context';
+import {
+  createTestContext,
+  heldMailer,
+  newKeys,
+  restartedWith,
+  setupTestContext,
+  testKeys,
+} from './helpers/context';
 
 const ctx = setupTestContext();
 
@@ -106,6 +113,26 @@ describe('POST /v1/alerts', () => {
     expect(linkTo(firstEmail, '/alerts/confirm').href).toBe(
       linkTo(secondEmail, '/alerts/confirm').href,
     );
+  });
+
+  it('keeps one pending request across a rotation of EMAIL_HASH_KEY, under the new key after it', async () => {
+    await subscribe(ctx);
+    const rotated = await restartedWith(ctx, {
+      encryption: [testKeys.encryption],
+      hash: [newKeys.hash, testKeys.hash],
+    });
+    await subscribe(rotated);
+    const rows = await ctx.database.db.select().from(alerts);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      emailHash: await rotated.keyring.hashEmail(validSubscription.email),
+      emailHashKey: rotated.keyring.hashKeyId,
+    });
+    const confirm = linkTo(lastEmail(ctx), '/alerts/confirm');
+    expect(
+      (await postJson(rotated, '/alerts/confirm', { token: confirm.searchParams.get('token') }))
+        .status,
+    ).toBe(200);
   });
 
   it('stores a second alert for the same address when the criteria differ', async () => {

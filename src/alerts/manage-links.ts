@@ -1,10 +1,11 @@
-import { and, asc, eq, gt } from 'drizzle-orm';
+import { and, asc, gt, inArray } from 'drizzle-orm';
 import { withTransaction } from '../db/database';
 import { alerts, type Locale } from '../db/schema';
 import { deliverLeased, enqueueLeased } from '../delivery/outbox';
 import type { Deps } from '../deps';
 import { composeManageLinksEmail } from './emails';
 import { limits, takeRateLimit } from './limits';
+import { registerLinkTokens } from './tokens';
 
 /**
  * Queues for an address one message with the manage links of all its alerts (SPEC.md §2
@@ -25,13 +26,13 @@ export async function queueManageLinks({
   locale?: Locale;
   now: Date;
 }): Promise<() => Promise<void>> {
-  const emailHash = await deps.keyring.hashEmail(email);
+  const emailHashes = await deps.keyring.emailHashes(email);
   const addressKey = await deps.keyring.limitKey(email);
   const batches = await withTransaction(deps.db, async (tx) => {
     const rows = await tx
       .select()
       .from(alerts)
-      .where(and(eq(alerts.emailHash, emailHash), gt(alerts.expiresAt, now)))
+      .where(and(inArray(alerts.emailHash, emailHashes), gt(alerts.expiresAt, now)))
       .orderBy(asc(alerts.subscribedAt))
       // A delete of one of them waits for this email to be written, and then deletes it too.
       .for('key share');
@@ -42,8 +43,9 @@ export async function queueManageLinks({
       return [];
     }
     const recipient = await deps.keyring.decrypt(first.emailCiphertext);
-    const email = await composeManageLinksEmail(deps, rows, recipient, locale ?? first.locale);
-    return enqueueLeased(tx, deps, [email], now);
+    const message = await composeManageLinksEmail(deps, rows, recipient, locale ?? first.locale);
+    await registerLinkTokens(tx, deps.keyring, rows, now);
+    return enqueueLeased(tx, deps, [message], now);
   });
   return async () => {
     for (const batch of batches) await deliverLeased({ deps, batch, now, maxAttempts: 1 });

@@ -5,6 +5,7 @@ import { deliverBatch, enqueueEmails } from '../delivery/outbox';
 import type { Deps } from '../deps';
 import { addDays } from '../time';
 import { composeReminderEmail } from './emails';
+import { registerLinkTokens } from './tokens';
 
 /** The reminder goes out this many days before expiry (SPEC.md §2 "Renew"). */
 export const REMINDER_DAYS_BEFORE = 7;
@@ -46,6 +47,7 @@ export async function sendReminders({
           composeReminderEmail(deps, alert, await deps.keyring.decrypt(alert.emailCiphertext)),
         ),
       );
+      await registerLinkTokens(tx, deps.keyring, due, now);
       const keys = await enqueueEmails(tx, deps.keyring, emails, now);
       await tx
         .update(alerts)

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import {
   queryRows,
   rowRecord,
@@ -91,19 +91,22 @@ export async function subscribeAlert({
   }
 
   const { db, keyring, config } = deps;
-  const [client, address, emailHash, emailCiphertext, compiled] = await Promise.all([
-    clientRule(deps, ip),
-    keyring.limitKey(input.email).then(limits.perAddress),
-    keyring.hashEmail(input.email),
-    keyring.encrypt(input.email),
-    compileAlert(input.criteria, (terms) => cachedTermCounts(db, terms, now)),
-  ]);
+  // With one hash key, one hash: no more work than before rotations were possible.
+  const [client, address, [emailHash, ...olderHashes], emailCiphertext, compiled] =
+    await Promise.all([
+      clientRule(deps, ip),
+      keyring.limitKey(input.email).then(limits.perAddress),
+      keyring.emailHashes(input.email),
+      keyring.encrypt(input.email),
+      compileAlert(input.criteria, (terms) => cachedTermCounts(db, terms, now)),
+    ]);
   const hourly = limits.confirmationsPerHour(config.CONFIRMATION_EMAILS_PER_HOUR);
   const alert: AlertRow = {
     id: crypto.randomUUID(),
     status: 'pending',
     emailCiphertext,
     emailHash,
+    emailHashKey: keyring.hashKeyId,
     criteria: input.criteria,
     label: input.label ?? defaultLabel(input),
     searchUrl: input.searchUrl ?? null,
@@ -152,7 +155,8 @@ export async function subscribeAlert({
           ${hourly.key}, ${hourly.limit}, ${windowStart(hourly, now).toISOString()}::timestamptz,
           ${JSON.stringify(rowRecord(alerts, alert))}::jsonb,
           ${JSON.stringify(tokens.map((row) => rowRecord(alertTokens, row)))}::jsonb,
-          ${JSON.stringify(rowRecord(messages, message))}::jsonb)`,
+          ${JSON.stringify(rowRecord(messages, message))}::jsonb,
+          ${textArray(olderHashes)}::text[])`,
       );
       switch (answer?.outcome) {
         case 'stored':
@@ -280,27 +284,37 @@ export async function viewNotMe({
  * "This wasn't me": deletes the pending alert at once and keeps confirmation emails away from the
  * address for 30 days, remembering only its keyed hash. An active alert is not touched: its owner
  * confirmed it, and deletes it from its own emails. Unknown tokens change nothing.
+ *
+ * The block is made under the current hash key, whatever key the alert's hash is under, so that it
+ * needs no older key once the `rekey` job has run; and the address's pending alerts are found
+ * under every key listed. Only an address that cannot be decrypted is blocked by its stored hash.
  */
 export async function rejectAlert({
   deps,
   token,
   now,
 }: {
-  deps: Pick<Deps, 'db'>;
+  deps: Pick<Deps, 'db' | 'keyring'>;
   token: string;
   now: Date;
 }): Promise<{ deleted: boolean }> {
   return withTransaction(deps.db, async (tx) => {
     const alert = liveAlert(await alertForToken(tx, token, 'not_me', { forUpdate: true }), now);
     if (alert?.status !== 'pending') return { deleted: false };
+    const address = await deps.keyring.decrypt(alert.emailCiphertext).catch(() => undefined);
+    const [emailHash, ...olderHashes] = address
+      ? await deps.keyring.emailHashes(address)
+      : [alert.emailHash];
+    const emailHashKey = address ? deps.keyring.hashKeyId : alert.emailHashKey;
     const blockedUntil = addDays(now, NOT_ME_BLOCK_DAYS);
     await tx
       .insert(addressBlocks)
-      .values({ emailHash: alert.emailHash, blockedUntil })
-      .onConflictDoUpdate({ target: addressBlocks.emailHash, set: { blockedUntil } });
+      .values({ emailHash, blockedUntil, emailHashKey })
+      .onConflictDoUpdate({ target: addressBlocks.emailHash, set: { blockedUntil, emailHashKey } });
+    const hashes = [...new Set([emailHash, ...olderHashes, alert.emailHash])];
     await tx
       .delete(alerts)
-      .where(and(eq(alerts.emailHash, alert.emailHash), eq(alerts.status, 'pending')));
+      .where(and(inArray(alerts.emailHash, hashes), eq(alerts.status, 'pending')));
     return { deleted: true };
   });
 }

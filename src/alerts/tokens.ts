@@ -17,6 +17,30 @@ export async function registerTokens(
     .onConflictDoNothing();
 }
 
+/** The purposes of the links every email about an alert carries (`alertLinks`). */
+export const linkPurposes = ['manage', 'unsubscribe'] as const satisfies readonly TokenPurpose[];
+
+/**
+ * Registers the current hash key's manage and unsubscribe tokens of those of these alerts whose
+ * tokens may be under another key (stored before a rotation of EMAIL_HASH_KEY, and not yet
+ * rekeyed), so that the links of the emails composed for them now work. One statement, and none
+ * when every alert is under the current key, as all are but for the days after a rotation. The
+ * tokens mailed before keep working: their hashes stay registered until the alert goes.
+ */
+export async function registerLinkTokens(
+  tx: Tx,
+  keyring: Keyring,
+  alerts: readonly Pick<AlertRow, 'id' | 'emailHashKey'>[],
+  now: Date,
+): Promise<void> {
+  const stale = alerts.filter((alert) => alert.emailHashKey !== keyring.hashKeyId);
+  if (stale.length === 0) return;
+  const rows = await Promise.all(
+    stale.map((alert) => tokenRows(keyring, alert.id, linkPurposes, now)),
+  );
+  await tx.insert(alertTokens).values(rows.flat()).onConflictDoNothing();
+}
+
 /** The `alert_tokens` rows of an alert's tokens for these purposes. */
 export function tokenRows(
   keyring: Keyring,

@@ -38,6 +38,12 @@ export const alerts = pgTable(
     status: text('status', { enum: alertStatuses }).notNull(),
     emailCiphertext: text('email_ciphertext').notNull(),
     emailHash: text('email_hash').notNull(),
+    /**
+     * the id of the EMAIL_HASH_KEY key `emailHash` is under; the alert's link tokens under that key
+     * are registered too, in the same transaction (subscribe, rekey). Null on alerts stored before
+     * migration 0013: under the key of the time, which only the `rekey` job can tell.
+     */
+    emailHashKey: text('email_hash_key'),
     criteria: jsonb('criteria').$type<Criteria>().notNull(),
     label: text('label').notNull(),
     searchUrl: text('search_url'),
@@ -93,6 +99,8 @@ export const alertTokens = pgTable(
 export const addressBlocks = pgTable('address_blocks', {
   emailHash: text('email_hash').primaryKey(),
   blockedUntil: instant('blocked_until').notNull(),
+  /** the id of the EMAIL_HASH_KEY key `emailHash` is under; null on blocks older than 0013 */
+  emailHashKey: text('email_hash_key'),
 });
 
 /**

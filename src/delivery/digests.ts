@@ -3,7 +3,7 @@ import { digestSubject, maxPostingsPerDigest } from '../../emails/digest';
 import { alertLinks } from '../alerts/emails';
 import { isRenewalDue } from '../alerts/manage';
 import { municipalityName, regionName } from '../alerts/places';
-import type { AlertRow } from '../alerts/tokens';
+import { type AlertRow, registerLinkTokens } from '../alerts/tokens';
 import { textArray, withTransaction } from '../db/database';
 import { alerts, type Locale, matches, postings } from '../db/schema';
 import type { Deps } from '../deps';
@@ -131,6 +131,7 @@ async function composeDigests(
     const rows = unmailed.filter((row) => dueIds.has(row.match.alertId));
 
     const emails: QueuedEmail[] = [];
+    const mailed: AlertRow[] = [];
     // What this run is done with: every posting shown, and every one left out as closed. Without
     // a search to link "N more" to, the postings not shown are left for the next digest.
     const taken: typeof rows = [];
@@ -143,6 +144,7 @@ async function composeDigests(
       if (fresh.length === 0) continue;
       const address = await deps.keyring.decrypt(alert.emailCiphertext);
       emails.push(await composeDigest(deps, alert, address, fresh, now));
+      mailed.push(alert);
       totals.digests++;
       totals.postings += fresh.length - kept.size;
     }
@@ -163,6 +165,7 @@ async function composeDigests(
           due.map((alert) => alert.id),
         ),
       );
+    await registerLinkTokens(tx, deps.keyring, mailed, now);
     return enqueueEmails(tx, deps.keyring, emails, now);
   });
 }

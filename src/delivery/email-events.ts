@@ -48,7 +48,10 @@ export async function handleProviderEvent({
         ? [recipients]
         : []
     : [];
-  const hashes = await Promise.all(addresses.map((address) => deps.keyring.hashEmail(address)));
+  // Under every key listed: the address's alerts may be hashed under a key rotated out since.
+  const hashes = (
+    await Promise.all(addresses.map((address) => deps.keyring.emailHashes(address)))
+  ).flat();
   return withTransaction(deps.db, async (tx) => {
     // The provider delivers at least once: an event seen before is answered as the first time.
     const replay = await claimDelivery<{ deletedAlerts: number }>(

@@ -26,6 +26,45 @@ export const testKeys = {
   hash: Buffer.alloc(32, 9).toString('base64'),
 };
 
+/** A second pair, which a rotation puts in front of `testKeys`. */
+export const newKeys = {
+  encryption: Buffer.alloc(32, 11).toString('base64'),
+  hash: Buffer.alloc(32, 13).toString('base64'),
+};
+
+/**
+ * The service as it runs again after the operator changed EMAIL_ENCRYPTION_KEY and EMAIL_HASH_KEY
+ * (lists, new key first): the same database, clock, mailer and log, another keyring.
+ */
+export async function restartedWith(
+  ctx: TestContext,
+  keys: { encryption: string[]; hash: string[] },
+): Promise<TestContext> {
+  const config = parseConfig({
+    ...ctx.envOfTest,
+    EMAIL_ENCRYPTION_KEY: keys.encryption.join(','),
+    EMAIL_HASH_KEY: keys.hash.join(','),
+  });
+  const keyring = await createKeyring({
+    encryptionKeys: config.EMAIL_ENCRYPTION_KEY ?? [],
+    hashKeys: config.EMAIL_HASH_KEY ?? [],
+  });
+  const deps: Deps = { ...ctx.deps, config, keyring };
+  return {
+    app: settlingApp(createApp(deps)),
+    deps,
+    database: ctx.database,
+    clock: ctx.clock,
+    mailer: ctx.mailer,
+    keyring,
+    config,
+    logLines: ctx.logLines,
+    envOfTest: ctx.envOfTest,
+    reset: ctx.reset,
+    close: ctx.close,
+  };
+}
+
 export interface SettableClock extends Clock {
   set(date: Date): void;
   advance(ms: number): void;
@@ -80,6 +119,8 @@ export interface TestContext {
   config: Config;
   /** every log line written, as JSON text */
   logLines: string[];
+  /** the environment the configuration was parsed from */
+  envOfTest: Record<string, string>;
   /** empties every table, the mailer and the log, and sets the clock back to START */
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -92,14 +133,15 @@ export async function createTestContext(
   options: { env?: Record<string, string>; now?: Date } = {},
 ): Promise<TestContext> {
   const database = await openTestDatabase();
-  const config = parseConfig({
+  const envOfTest = {
     NODE_ENV: 'test',
     PUBLIC_BASE_URL: 'https://vahti.example.org',
     EMAIL_ENCRYPTION_KEY: testKeys.encryption,
     EMAIL_HASH_KEY: testKeys.hash,
     LOG_LEVEL: 'debug',
     ...options.env,
-  });
+  };
+  const config = parseConfig(envOfTest);
   const logLines: string[] = [];
   const clock = settableClock(options.now ?? START);
   const mailer = recordingMailer();
@@ -131,6 +173,7 @@ export async function createTestContext(
     keyring,
     config,
     logLines,
+    envOfTest,
     async reset() {
       await truncateAll(database.db);
       mailer.sent.length = 0;
