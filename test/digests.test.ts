@@ -242,4 +242,44 @@ describe('digests and key rotation', () => {
     expect(unsubscribe.status).toBe(200);
     expect(await ctx.database.db.select().from(alerts)).toEqual([]);
   });
+
+  it('skip an alert whose address cannot be decrypted, which gets its postings once its key is back', async () => {
+    // A is stored under the old encryption key, which the operator then took out too early.
+    await subscribeAndConfirm(ctx, { email: 'a@example.org' });
+    const oldKeyId = ctx.keyring.encryptionKeyIds[0];
+    const removed = await restartedWith(ctx, {
+      encryption: [newKeys.encryption],
+      hash: [testKeys.hash],
+    });
+    await subscribeAndConfirm(removed, { email: 'b@example.org' });
+    await publish(2);
+
+    ctx.clock.set(new Date('2026-03-03T05:00:00Z'));
+    expect(await runDigests({ deps: removed.deps, now: ctx.clock.now() })).toEqual({
+      digests: 1,
+      postings: 2,
+      leftOut: 0,
+      unreadable: 1,
+    });
+    expect(digests().map((email) => email.to)).toEqual(['b@example.org']);
+    const warning = ctx.logLines.find((line) => line.includes('cannot be decrypted'));
+    expect(JSON.parse(warning ?? '{}')).toMatchObject({
+      level: 'warn',
+      task: 'digests',
+      keyId: oldKeyId,
+      alerts: 1,
+      reason: 'its key is not listed in EMAIL_ENCRYPTION_KEY',
+    });
+
+    const relisted = await restartedWith(ctx, {
+      encryption: [newKeys.encryption, testKeys.encryption],
+      hash: [testKeys.hash],
+    });
+    ctx.clock.set(new Date('2026-03-04T05:00:00Z'));
+    expect(await runDigests({ deps: relisted.deps, now: ctx.clock.now() })).toMatchObject({
+      digests: 1,
+      postings: 2,
+    });
+    expect(digests().map((email) => email.to)).toEqual(['b@example.org', 'a@example.org']);
+  });
 });

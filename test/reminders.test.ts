@@ -128,4 +128,40 @@ describe('the expiry reminder and key rotation', () => {
     expect(unsubscribe.status).toBe(200);
     expect(await ctx.database.db.select().from(alerts)).toEqual([]);
   });
+
+  it('skips an alert whose address cannot be decrypted, logs its key id, and reminds the others', async () => {
+    // A is stored under the old encryption key, which the operator then took out too early.
+    await subscribeAndConfirm(ctx, { email: 'a@example.org' });
+    const oldKeyId = ctx.keyring.encryptionKeyIds[0];
+    const removed = await restartedWith(ctx, {
+      encryption: [newKeys.encryption],
+      hash: [testKeys.hash],
+    });
+    await subscribeAndConfirm(removed, { email: 'b@example.org' });
+    ctx.clock.set(new Date('2026-05-27T10:00:00.000Z'));
+    ctx.mailer.sent.length = 0;
+
+    expect(await sendReminders({ deps: removed.deps, now: ctx.clock.now(), batchSize: 1 })).toEqual(
+      { reminded: 1, unreadable: 1 },
+    );
+    expect(reminders().map((email) => email.to)).toEqual(['b@example.org']);
+    const warning = ctx.logLines.find((line) => line.includes('cannot be decrypted'));
+    expect(JSON.parse(warning ?? '{}')).toMatchObject({
+      level: 'warn',
+      task: 'reminders',
+      keyId: oldKeyId,
+      alerts: 1,
+      reason: 'its key is not listed in EMAIL_ENCRYPTION_KEY',
+    });
+
+    // Listed again, the key brings A's reminder back.
+    const relisted = await restartedWith(ctx, {
+      encryption: [newKeys.encryption, testKeys.encryption],
+      hash: [testKeys.hash],
+    });
+    expect(await sendReminders({ deps: relisted.deps, now: ctx.clock.now() })).toEqual({
+      reminded: 1,
+    });
+    expect(reminders().map((email) => email.to)).toEqual(['b@example.org', 'a@example.org']);
+  });
 });

@@ -3,6 +3,7 @@ import { withTransaction } from '../db/database';
 import { alerts, type Locale } from '../db/schema';
 import { deliverLeased, enqueueLeased } from '../delivery/outbox';
 import type { Deps } from '../deps';
+import { readAddresses } from './addresses';
 import { composeManageLinksEmail } from './emails';
 import { limits, takeRateLimit } from './limits';
 import { registerLinkTokens } from './tokens';
@@ -42,8 +43,15 @@ export async function queueManageLinks({
       deps.log.info('manage-link email suppressed', { reason: 'address email cap reached' });
       return [];
     }
-    const recipient = await deps.keyring.decrypt(first.emailCiphertext);
-    const message = await composeManageLinksEmail(deps, rows, recipient, locale ?? first.locale);
+    // The address as it was stored, or, where that cannot be decrypted, as it was typed: its
+    // hash is the same.
+    const [stored] = await readAddresses(deps, [first], 'manage-links');
+    const message = await composeManageLinksEmail(
+      deps,
+      rows,
+      stored?.address ?? email,
+      locale ?? first.locale,
+    );
     await registerLinkTokens(tx, deps.keyring, rows, now);
     return enqueueLeased(tx, deps, [message], now);
   });

@@ -15,6 +15,7 @@ import { invalidInput, notFound, RateLimited } from '../errors';
 import { anchorAlert, compileAlert } from '../matching/anchors';
 import { cachedTermCounts } from '../matching/term-stats';
 import { addDays, addHours, alertExpiry } from '../time';
+import { readAddresses } from './addresses';
 import { composeConfirmationEmail } from './emails';
 import { limits, lockOrder, type RateLimit, takeRateLimit, windowStart } from './limits';
 import type { SubscribeRequest } from './schemas';
@@ -294,18 +295,18 @@ export async function rejectAlert({
   token,
   now,
 }: {
-  deps: Pick<Deps, 'db' | 'keyring'>;
+  deps: Pick<Deps, 'db' | 'keyring' | 'log'>;
   token: string;
   now: Date;
 }): Promise<{ deleted: boolean }> {
   return withTransaction(deps.db, async (tx) => {
     const alert = liveAlert(await alertForToken(tx, token, 'not_me', { forUpdate: true }), now);
     if (alert?.status !== 'pending') return { deleted: false };
-    const address = await deps.keyring.decrypt(alert.emailCiphertext).catch(() => undefined);
-    const [emailHash, ...olderHashes] = address
-      ? await deps.keyring.emailHashes(address)
+    const [stored] = await readAddresses(deps, [alert], 'not-me');
+    const [emailHash, ...olderHashes] = stored
+      ? await deps.keyring.emailHashes(stored.address)
       : [alert.emailHash];
-    const emailHashKey = address ? deps.keyring.hashKeyId : alert.emailHashKey;
+    const emailHashKey = stored ? deps.keyring.hashKeyId : alert.emailHashKey;
     const blockedUntil = addDays(now, NOT_ME_BLOCK_DAYS);
     await tx
       .insert(addressBlocks)

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, exists, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { digestSubject, maxPostingsPerDigest } from '../../emails/digest';
+import { readAddresses } from '../alerts/addresses';
 import { alertLinks } from '../alerts/emails';
 import { isRenewalDue } from '../alerts/manage';
 import { municipalityName, regionName } from '../alerts/places';
@@ -28,7 +29,8 @@ type MatchRow = typeof matches.$inferSelect;
  * mailed and its last digest time is set, so a posting is mailed to an alert at most once, ever,
  * and a rerun after a crash composes nothing twice. Withdrawn postings and those past their
  * deadline are left out (and marked, so they are not looked at again); an alert left with nothing
- * gets no email.
+ * gets no email. An alert whose address cannot be decrypted is skipped and logged
+ * (`readAddresses`) and counted as `unreadable`.
  */
 export async function runDigests({
   deps,
@@ -39,8 +41,8 @@ export async function runDigests({
   now: Date;
   /** when aborted, no further digest is composed; those queued are sent by the next run */
   stop?: AbortSignal;
-}): Promise<{ digests: number; postings: number; leftOut: number }> {
-  const totals = { digests: 0, postings: 0, leftOut: 0 };
+}): Promise<{ digests: number; postings: number; leftOut: number; unreadable?: number }> {
+  const totals = { digests: 0, postings: 0, leftOut: 0, unreadable: 0 };
   let after = '00000000-0000-0000-0000-000000000000';
   while (!stop?.aborted) {
     const candidates = await deps.db
@@ -83,14 +85,15 @@ export async function runDigests({
       for (const batchKey of batchKeys) await deliverBatch({ deps, batchKey, now });
     }
   }
-  return totals;
+  const { unreadable, ...counts } = totals;
+  return { ...counts, ...(unreadable > 0 && { unreadable }) };
 }
 
 async function composeDigests(
   deps: DigestDeps,
   alertIds: string[],
   now: Date,
-  totals: { digests: number; postings: number; leftOut: number },
+  totals: { digests: number; postings: number; leftOut: number; unreadable: number },
 ): Promise<string[]> {
   return withTransaction(deps.db, async (tx) => {
     // Another instance composing the same alerts holds them; they are its to finish.
@@ -127,7 +130,12 @@ async function composeDigests(
       ),
     );
     if (due.length === 0) return [];
-    const dueIds = new Set(due.map((alert) => alert.id));
+    // An alert whose address cannot be decrypted is left as it is, its matches unmailed, for a
+    // run after its key is listed again; the others go out.
+    const readable = await readAddresses(deps, due, 'digests');
+    totals.unreadable += due.length - readable.length;
+    if (readable.length === 0) return [];
+    const dueIds = new Set(readable.map(({ alert }) => alert.id));
     const rows = unmailed.filter((row) => dueIds.has(row.match.alertId));
 
     const emails: QueuedEmail[] = [];
@@ -135,14 +143,13 @@ async function composeDigests(
     // What this run is done with: every posting shown, and every one left out as closed. Without
     // a search to link "N more" to, the postings not shown are left for the next digest.
     const taken: typeof rows = [];
-    for (const alert of due) {
+    for (const { alert, address } of readable) {
       const mine = rows.filter((row) => row.match.alertId === alert.id);
       const fresh = mine.filter(({ posting }) => isStillOpen(posting, now));
       totals.leftOut += mine.length - fresh.length;
       const kept = new Set(alert.searchUrl ? [] : fresh.slice(maxPostingsPerDigest));
       taken.push(...mine.filter((row) => !kept.has(row)));
       if (fresh.length === 0) continue;
-      const address = await deps.keyring.decrypt(alert.emailCiphertext);
       emails.push(await composeDigest(deps, alert, address, fresh, now));
       mailed.push(alert);
       totals.digests++;
@@ -159,12 +166,7 @@ async function composeDigests(
     await tx
       .update(alerts)
       .set({ lastDigestAt: now })
-      .where(
-        inArray(
-          alerts.id,
-          due.map((alert) => alert.id),
-        ),
-      );
+      .where(inArray(alerts.id, [...dueIds]));
     await registerLinkTokens(tx, deps.keyring, mailed, now);
     return enqueueEmails(tx, deps.keyring, emails, now);
   });
