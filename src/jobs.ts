@@ -5,13 +5,17 @@ import { runDigests } from './delivery/digests';
 import { deliverDue } from './delivery/outbox';
 import type { Deps } from './deps';
 import { describeError, type LogFields } from './log';
+import { rekey } from './operations/rekey';
 import { runRetention, SENT_MESSAGE_DAYS } from './retention/retention';
 import { addDays } from './time';
 
 export interface Job {
   name: string;
-  /** when it runs, as a cron expression in UTC (croner on Node, Cron Triggers on Workers) */
-  cron: string;
+  /**
+   * when it runs, as a cron expression in UTC (croner on Node, Cron Triggers on Workers); null for
+   * a job run only on demand, with `npm run job -- <name>` (or `all`)
+   */
+  cron: string | null;
   /**
    * `stop` is aborted when the process is asked to stop: a job that works in batches returns after
    * the batch in hand, each batch being whole in the database, and the next run does the rest.
@@ -19,7 +23,7 @@ export interface Job {
   run(deps: Deps, now: Date, stop?: AbortSignal): Promise<LogFields>;
 }
 
-/** The one list of scheduled jobs. */
+/** The one list of jobs: the scheduled ones, and those run on demand. */
 export const jobs: Job[] = [
   {
     name: 'deliver',
@@ -60,6 +64,17 @@ export const jobs: Job[] = [
       }),
       // After the deletes, so that their space is reused and the statistics see what is left.
       ...(deps.vacuum && { vacuumedTables: await deps.vacuum() }),
+    }),
+  },
+  {
+    // After a key rotation, once every instance runs with the new key lists: not scheduled,
+    // since it walks every alert, which a schedule would repeat for nothing between rotations,
+    // and the operator reads its counts to know when an old key may go (README "Rotating keys").
+    name: 'rekey',
+    cron: null,
+    run: async (deps, now, stop) => ({
+      ...(await rekey({ deps, now, stop })),
+      ...(stop?.aborted && { stopped: true }),
     }),
   },
 ];

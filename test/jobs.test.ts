@@ -1,7 +1,12 @@
+import { eq } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
-import { jobState } from '../src/db/schema';
+import { ciphertextKeyId } from '../src/crypto/keyring';
+import { addressBlocks, alerts, jobState } from '../src/db/schema';
+import { deliverDue } from '../src/delivery/outbox';
 import { type Job, jobs, runJob } from '../src/jobs';
-import { setupTestContext } from './helpers/context';
+import { rekey } from '../src/operations/rekey';
+import { lastEmail, linkTo, postJson, subscribe, subscribeAndConfirm } from './helpers/alerts';
+import { newKeys, restartedWith, setupTestContext, testKeys } from './helpers/context';
 
 const ctx = setupTestContext();
 
@@ -10,7 +15,12 @@ describe('scheduled jobs', () => {
     expect(jobs.map((job) => job.name)).toEqual(
       expect.arrayContaining(['deliver', 'reminders', 'retention']),
     );
-    for (const job of jobs) expect(job.cron.split(' ')).toHaveLength(5);
+    for (const job of jobs) if (job.cron !== null) expect(job.cron.split(' ')).toHaveLength(5);
+  });
+
+  it('lists rekey, which runs only on demand (npm run job -- rekey, or all)', () => {
+    expect(jobs.find((job) => job.name === 'rekey')).toMatchObject({ cron: null });
+    expect(jobs.filter((job) => job.cron === null).map((job) => job.name)).toEqual(['rekey']);
   });
 
   it('never runs the same job twice at once, and records each run', async () => {
@@ -111,5 +121,136 @@ describe('scheduled jobs', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('the rekey job (after a rotation of EMAIL_ENCRYPTION_KEY or EMAIL_HASH_KEY)', () => {
+  const addresses = ['a@example.org', 'b@example.org', 'c@example.org'];
+  const bothKeys = {
+    encryption: [newKeys.encryption, testKeys.encryption],
+    hash: [newKeys.hash, testKeys.hash],
+  };
+  const newKeysOnly = { encryption: [newKeys.encryption], hash: [newKeys.hash] };
+  const rekeyJob = () => {
+    const job = jobs.find((candidate) => candidate.name === 'rekey');
+    if (!job) throw new Error('no rekey job');
+    return job;
+  };
+
+  it('brings every address and queued email under the new keys, so the old ones can go', async () => {
+    const confirmed = [];
+    for (const email of addresses) confirmed.push(await subscribeAndConfirm(ctx, { email }));
+    ctx.mailer.failing = true;
+    await subscribe(ctx, { email: 'pending@example.org' });
+    ctx.mailer.failing = false;
+    const rotated = await restartedWith(ctx, bothKeys);
+
+    expect(await rekey({ deps: rotated.deps, now: ctx.clock.now(), batchSize: 2 })).toEqual({
+      alerts: 4,
+      messages: 1,
+      unreadable: 0,
+      oldEncryptionKeyRows: 0,
+      oldHashKeyRows: 0,
+    });
+    for (const row of await ctx.database.db.select().from(alerts)) {
+      expect(ciphertextKeyId(row.emailCiphertext)).toBe(rotated.keyring.encryptionKeyIds[0]);
+      expect(row.emailHash).toBe(
+        await rotated.keyring.hashEmail(await rotated.keyring.decrypt(row.emailCiphertext)),
+      );
+      expect(row.emailHashKey).toBe(rotated.keyring.hashKeyId);
+    }
+    const outcome = await runJob(rotated.deps, rekeyJob());
+    expect(outcome).toMatchObject({ status: 'done', result: { alerts: 0, messages: 0 } });
+
+    // The old keys taken out: addresses are read and found, queued emails sent, and the links
+    // mailed before the rotation work, as do those composed after it.
+    const after = await restartedWith(ctx, newKeysOnly);
+    ctx.clock.advance(3_600_000);
+    expect(await deliverDue({ deps: after.deps, now: ctx.clock.now() })).toMatchObject({
+      sent: 1,
+      failed: 0,
+    });
+    ctx.mailer.sent.length = 0;
+    expect(
+      (await postJson(after, '/v1/alerts/manage-link', { email: 'b@example.org' })).status,
+    ).toBe(202);
+    expect(ctx.mailer.sent.map((email) => email.to)).toEqual(['b@example.org']);
+    const composedAfter = linkTo(lastEmail(ctx), '/alerts/manage');
+    expect(composedAfter.searchParams.get('token')).toBe(
+      await after.keyring.tokenFor(confirmed[1]?.id ?? '', 'manage'),
+    );
+    expect(
+      (await after.app.request(`/alerts/manage?token=${composedAfter.searchParams.get('token')}`))
+        .status,
+    ).toBe(200);
+    for (const alert of confirmed) {
+      const mailedBefore = await after.app.request(`/alerts/manage?token=${alert.manageToken}`);
+      expect(mailedBefore.status).toBe(200);
+    }
+  });
+
+  it('says what still needs an old key: an address it cannot decrypt, and blocks until they lapse', async () => {
+    await subscribeAndConfirm(ctx, { email: 'a@example.org' });
+    expect((await subscribe(ctx, { email: 'blocked@example.org' })).status).toBe(202);
+    const notMe = linkTo(lastEmail(ctx), '/alerts/not-me').searchParams.get('token');
+    expect((await postJson(ctx, '/alerts/not-me', { token: notMe })).status).toBe(200);
+    const [block] = await ctx.database.db.select().from(addressBlocks);
+    // The old encryption key taken out too early; both hash keys listed.
+    const early = await restartedWith(ctx, {
+      encryption: [newKeys.encryption],
+      hash: bothKeys.hash,
+    });
+
+    expect(await rekey({ deps: early.deps, now: ctx.clock.now() })).toEqual({
+      alerts: 0,
+      messages: 0,
+      unreadable: 1,
+      oldEncryptionKeyRows: 1,
+      oldHashKeyRows: 2,
+      oldHashKeyNeededUntil: block?.blockedUntil.toISOString(),
+    });
+    const warning = ctx.logLines.find((line) => line.includes('cannot be decrypted'));
+    expect(JSON.parse(warning ?? '{}')).toMatchObject({
+      task: 'rekey',
+      keyId: ctx.keyring.encryptionKeyIds[0],
+      reason: 'its key is not listed in EMAIL_ENCRYPTION_KEY',
+    });
+
+    // The key listed again, and the block lapsed: nothing is left.
+    ctx.clock.set(block?.blockedUntil ?? new Date());
+    expect(
+      await rekey({ deps: (await restartedWith(ctx, bothKeys)).deps, now: ctx.clock.now() }),
+    ).toEqual({
+      alerts: 1,
+      messages: 0,
+      unreadable: 0,
+      oldEncryptionKeyRows: 0,
+      oldHashKeyRows: 0,
+    });
+  });
+
+  it('records the hash key of alerts stored before migration 0013, hashing them again', async () => {
+    const alert = await subscribeAndConfirm(ctx);
+    await ctx.database.db.update(alerts).set({ emailHashKey: null });
+    const [before] = await ctx.database.db.select().from(alerts);
+    expect(await rekey({ deps: ctx.deps, now: ctx.clock.now() })).toMatchObject({
+      alerts: 1,
+      oldHashKeyRows: 0,
+    });
+    const [after] = await ctx.database.db.select().from(alerts).where(eq(alerts.id, alert.id));
+    expect(after).toEqual({ ...before, emailHashKey: ctx.keyring.hashKeyId });
+  });
+
+  it('leaves alone an address under a key it does not list, written by an instance with newer keys', async () => {
+    const rotated = await restartedWith(ctx, bothKeys);
+    await subscribeAndConfirm(rotated);
+    const stored = await ctx.database.db.select().from(alerts);
+    expect(await rekey({ deps: ctx.deps, now: ctx.clock.now() })).toMatchObject({
+      alerts: 0,
+      unreadable: 0,
+      oldEncryptionKeyRows: 1,
+      oldHashKeyRows: 1,
+    });
+    expect(await ctx.database.db.select().from(alerts)).toEqual(stored);
   });
 });

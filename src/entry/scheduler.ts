@@ -3,22 +3,22 @@ import type { Deps } from '../deps';
 import { jobs, runJob } from '../jobs';
 
 /**
- * The scheduled jobs on Node, run by croner in this process until `stop`. The deliver job also
+ * The scheduled jobs on Node (those with a cron), run by croner in this process until `stop`. The deliver job also
  * runs once at once, so that what a stopped or crashed instance left queued goes out now rather
  * than at the next minute.
  */
 export function scheduleJobs(deps: Deps) {
   const running = new Set<Promise<unknown>>();
   const stopping = new AbortController();
-  const scheduled = jobs.map(
-    (job) =>
-      // `protect`: a run that lasts past the next tick is not started twice.
-      new Cron(job.cron, { name: job.name, protect: true, timezone: 'UTC' }, async () => {
-        const run = runJob(deps, job, { stop: stopping.signal });
-        running.add(run);
-        await run.finally(() => running.delete(run));
-      }),
-  );
+  const scheduled = jobs.flatMap((job) => {
+    if (job.cron === null) return [];
+    // `protect`: a run that lasts past the next tick is not started twice.
+    return new Cron(job.cron, { name: job.name, protect: true, timezone: 'UTC' }, async () => {
+      const run = runJob(deps, job, { stop: stopping.signal });
+      running.add(run);
+      await run.finally(() => running.delete(run));
+    });
+  });
   void scheduled.find((cron) => cron.name === 'deliver')?.trigger();
   return {
     /** how many runs are under way */

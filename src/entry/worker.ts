@@ -107,7 +107,11 @@ export default {
     }
   },
 
-  /** Cron Triggers: runs the job whose cron fired (wrangler.toml lists the crons of src/jobs.ts). */
+  /**
+   * Cron Triggers: runs the job whose cron fired (wrangler.toml lists the crons of src/jobs.ts).
+   * A job without a cron (`rekey`) is run with `npm run job` from a machine that reaches the
+   * database.
+   */
   async scheduled(controller: { cron: string }, env: Env, ctx: ExecutionContext): Promise<void> {
     const { deps, close } = await requestDeps(env);
     try {
