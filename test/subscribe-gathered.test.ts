@@ -147,7 +147,7 @@ describe('subscribe_alert', () => {
         null, 0, 0, 'address:x', 3, 86400000, 'global:confirmation', 100,
         ${now}::timestamptz,
         ${JSON.stringify(rowRecord(alerts, { ...active, status: 'pending', confirmedAt: null, criteria: { keywords: 'toinen' } }))}::jsonb,
-        '[]'::jsonb, '{}'::jsonb)`,
+        '[]'::jsonb, '{}'::jsonb, '{}'::text[])`,
     );
     expect(answer).toEqual({ outcome: 'taken', alert_id: active.id, retry_after: null });
     expect(await ctx.database.db.select().from(messages)).toEqual(before);
