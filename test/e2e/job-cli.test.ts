@@ -31,6 +31,7 @@ describe('npm run job -- <name>', () => {
       'digests',
       'reminders',
       'retention',
+      'rekey',
     ]);
   }, 30_000);
 
