@@ -180,7 +180,11 @@ describe('SIGTERM while a job is sending', () => {
       ['deliver', undefined],
       ['digests', true],
     ]);
-    expect(run.logged('job skipped').map((line) => line.job)).toEqual(['reminders', 'retention']);
+    expect(run.logged('job skipped').map((line) => line.job)).toEqual([
+      'reminders',
+      'retention',
+      'rekey',
+    ]);
     expect(await halfDone()).toEqual(nothingHalfDone);
     const sentBeforeStop = fake.delivered.length;
     expect(sentBeforeStop).toBeLessThan(600);
