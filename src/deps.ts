@@ -67,6 +67,8 @@ export interface OutboxReader {
   read(id: string): Promise<OutboxEntry | undefined>;
   /** deletes the emails written before `before`, answering how many */
   prune(before: Date): Promise<number>;
+  /** deletes these emails (by the ids `send` answered), answering how many there were */
+  forget(ids: readonly string[]): Promise<number>;
 }
 
 export interface Deps {

@@ -2,7 +2,7 @@ import { and, eq, isNull, lte, or, sql } from 'drizzle-orm';
 import { sendReminders } from './alerts/reminders';
 import { jobState } from './db/schema';
 import { runDigests } from './delivery/digests';
-import { deliverDue } from './delivery/outbox';
+import { deliverDue, forgetDeletedEmails } from './delivery/outbox';
 import type { Deps } from './deps';
 import { describeError, type LogFields } from './log';
 import { rekey } from './operations/rekey';
@@ -59,6 +59,7 @@ export const jobs: Job[] = [
     cron: '7 * * * *',
     run: async (deps, now) => ({
       ...(await runRetention({ deps, now })),
+      forgottenEmails: await forgetDeletedEmails(deps),
       ...(deps.outbox && {
         outboxFiles: await deps.outbox.prune(addDays(now, -SENT_MESSAGE_DAYS)),
       }),

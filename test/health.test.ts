@@ -72,7 +72,12 @@ describe('operations endpoints', () => {
     const production = createApp({
       ...ctx.deps,
       config: { ...ctx.config, NODE_ENV: 'production' },
-      outbox: { list: async () => [], read: async () => undefined, prune: async () => 0 },
+      outbox: {
+        list: async () => [],
+        read: async () => undefined,
+        prune: async () => 0,
+        forget: async () => 0,
+      },
     });
     expect((await production.request('/dev/outbox')).status).toBe(404);
   });
@@ -90,7 +95,12 @@ describe('operations endpoints', () => {
     };
     const app = createApp({
       ...ctx.deps,
-      outbox: { list: async () => [entry], read: async () => entry, prune: async () => 0 },
+      outbox: {
+        list: async () => [entry],
+        read: async () => entry,
+        prune: async () => 0,
+        forget: async () => 0,
+      },
     });
     const response = await app.request('/dev/outbox/message-1/html');
     expect(response.status).toBe(200);

@@ -10,6 +10,19 @@ import { dumpAllRows, findInDatabase } from './helpers/scan';
 const ctx = setupTestContext();
 
 const DAY = 24 * 3_600_000;
+
+/** A posting as the webhook stores it, published and received at `at`, in Helsinki. */
+const storedPosting = (id: string, title: string, at: Date) => ({
+  id,
+  title,
+  url: `https://jobs.example.org/${id}`,
+  publishedAt: at,
+  municipalities: ['091'],
+  regions: [],
+  occupations: [],
+  receivedAt: at,
+  updatedAt: at,
+});
 const alertRow = async (id: string) =>
   (await ctx.database.db.select().from(alerts).where(eq(alerts.id, id)))[0];
 const managePage = (token: string, query = '') =>
@@ -120,17 +133,9 @@ describe('the manage page', () => {
     const alert = await subscribeAndConfirm(ctx, { frequency: 'immediate' });
     ctx.clock.set(new Date('2026-05-23T10:00:00Z')); // ten days before expiry
     const now = ctx.clock.now();
-    await ctx.database.db.insert(postings).values({
-      id: 'job-1',
-      title: 'Ohjelmistokehittäjä',
-      url: 'https://jobs.example.org/job-1',
-      publishedAt: now,
-      municipalities: ['091'],
-      regions: [],
-      occupations: [],
-      receivedAt: now,
-      updatedAt: now,
-    });
+    await ctx.database.db
+      .insert(postings)
+      .values(storedPosting('job-1', 'Ohjelmistokehittäjä', now));
     await ctx.database.db.insert(matches).values({
       alertId: alert.id,
       postingId: 'job-1',
@@ -213,17 +218,7 @@ describe('the manage page', () => {
     const alert = await subscribeAndConfirm(ctx);
     const now = ctx.clock.now();
     const later = new Date(now.getTime() + 3_600_000);
-    const posting = (id: string, title: string) => ({
-      id,
-      title,
-      url: `https://jobs.example.org/${id}`,
-      publishedAt: now,
-      municipalities: ['091'],
-      regions: [],
-      occupations: [],
-      receivedAt: now,
-      updatedAt: now,
-    });
+    const posting = (id: string, title: string) => storedPosting(id, title, now);
     await ctx.database.db
       .insert(postings)
       .values([posting('job-1', 'Ohjelmistokehittäjä'), posting('job-2', 'Python-kehittäjä')]);

@@ -90,6 +90,7 @@ describe('GET /openapi.json', () => {
       list: async () => [],
       read: async () => undefined,
       prune: async () => 0,
+      forget: async () => 0,
     };
     const withOutbox = createApp({ ...ctx.deps, outbox });
     const document = await servedDocument(withOutbox);

@@ -8,6 +8,7 @@ import { queryRows } from '../src/db/database';
 import {
   addressBlocks,
   alerts,
+  forgottenEmails,
   jobState,
   matches,
   messages,
@@ -289,6 +290,84 @@ describe('retention (SPEC.md §1.2–1.4)', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  describe("the outbox transport's files, which hold the address in plain text", () => {
+    /** Runs `walk` with the outbox folder as the transport, answering the addresses left in it. */
+    async function withOutboxFolder(walk: () => Promise<void>): Promise<string[]> {
+      const dir = await mkdtemp(join(tmpdir(), 'tpv-outbox-'));
+      const { mailer, outbox } = ctx.deps;
+      const folder = createOutboxFolder({ dir, from: ctx.config.MAIL_FROM, now: ctx.clock.now });
+      ctx.deps.mailer = folder;
+      ctx.deps.outbox = folder;
+      try {
+        await walk();
+        return (await folder.list()).map((entry) => entry.to).sort();
+      } finally {
+        ctx.deps.mailer = mailer;
+        ctx.deps.outbox = outbox;
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+
+    /** Two alerts of two addresses, each mailed its manage links and an expiry reminder. */
+    async function twoAlertsMailed() {
+      // confirmed with the recording mailer, whose emails the helpers read
+      const leaving = await subscribeAndConfirm(ctx);
+      await subscribeAndConfirm(ctx, { email: 'pysyva@example.org' });
+      return {
+        leaving,
+        mailBoth: async () => {
+          // six days before expiry: within the week the outbox keeps its files anyway
+          ctx.clock.set(new Date('2026-05-27T09:00:00Z'));
+          for (const email of [validSubscription.email, 'pysyva@example.org']) {
+            expect((await postJson(ctx, '/v1/alerts/manage-link', { email })).status).toBe(202);
+          }
+          expect(await sendReminders({ deps: ctx.deps, now: ctx.clock.now() })).toEqual({
+            reminded: 2,
+          });
+        },
+      };
+    }
+
+    it("go at once with a cancelled alert's emails; another address keeps its own", async () => {
+      const { leaving, mailBoth } = await twoAlertsMailed();
+      const left = await withOutboxFolder(async () => {
+        await mailBoth();
+        const unsubscribed = await ctx.app.request(
+          `/alerts/unsubscribe?token=${leaving.unsubscribeToken}`,
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: 'List-Unsubscribe=One-Click',
+          },
+        );
+        expect(unsubscribed.status).toBe(200);
+      });
+      expect(left).toEqual(['pysyva@example.org', 'pysyva@example.org']);
+      expect(await ctx.database.db.select().from(forgottenEmails)).toEqual([]);
+    });
+
+    it("go with an expired alert's emails in the retention run", async () => {
+      const { mailBoth } = await twoAlertsMailed();
+      const job = jobs.find((candidate) => candidate.name === 'retention');
+      if (!job) throw new Error('no retention job');
+      const left = await withOutboxFolder(async () => {
+        await mailBoth();
+        // the other alert renewed; this one left to expire
+        await ctx.database.db
+          .update(alerts)
+          .set({ expiresAt: new Date('2026-09-01T09:00:00Z') })
+          .where(eq(alerts.emailHash, await ctx.keyring.hashEmail('pysyva@example.org')));
+        ctx.clock.set(new Date('2026-06-02T09:30:00Z'));
+        const outcome = await runJob(ctx.deps, job);
+        expect(outcome).toMatchObject({
+          status: 'done',
+          result: { alerts: 1, forgottenEmails: 2 },
+        });
+      });
+      expect(left).toEqual(['pysyva@example.org', 'pysyva@example.org']);
+    });
   });
 
   it('forgets processed webhook ids after 7 days', async () => {

@@ -10,7 +10,7 @@ import {
   postings,
   type TokenPurpose,
 } from '../db/schema';
-import type { UnsentEmail } from '../delivery/outbox';
+import { forgetDeletedEmails, type UnsentEmail } from '../delivery/outbox';
 import { describeReasons } from '../delivery/reasons';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
@@ -106,28 +106,20 @@ export async function renewAlert({
       .where(eq(alerts.id, alert.id))
       .returning();
     if (!renewed) throw alertGone();
-    // A reminder still queued (the provider down) would say the alert ends on the old date.
-    await tx
-      .delete(messages)
-      .where(
-        and(
-          eq(messages.alertId, alert.id),
-          eq(messages.template, 'reminder'),
-          eq(messages.status, 'queued'),
-        ),
+    const queued = (template: 'reminder' | 'digest') =>
+      and(
+        eq(messages.alertId, alert.id),
+        eq(messages.template, template),
+        eq(messages.status, 'queued'),
       );
+    // A reminder still queued (the provider down) would say the alert ends on the old date.
+    await tx.delete(messages).where(queued('reminder'));
     // A digest still queued would say so too, with a renew button in the last 14 days. Its
     // postings are marked mailed, so it is kept, with the new expiry and no button.
     const digests = await tx
       .select({ id: messages.id, payload: messages.payload })
       .from(messages)
-      .where(
-        and(
-          eq(messages.alertId, alert.id),
-          eq(messages.template, 'digest'),
-          eq(messages.status, 'queued'),
-        ),
-      );
+      .where(queued('digest'));
     for (const digest of digests) {
       const email: UnsentEmail = JSON.parse(await deps.keyring.decrypt(digest.payload ?? ''));
       // one queued already rendered (before the outbox kept props) goes as it is
@@ -146,19 +138,19 @@ export async function renewAlert({
 
 /**
  * Deletes the alert a manage or unsubscribe token names, with everything stored for it (its
- * tokens, anchors, matches and messages go with it, by the triggers on alerts). A token that
- * names nothing any more deletes nothing.
+ * tokens, anchors, matches and messages go with it, by the triggers on alerts, and then the
+ * transport's copies of its emails). A token that names nothing any more deletes nothing.
  */
 export async function deleteAlert({
   deps,
   token,
   purpose,
 }: {
-  deps: Pick<Deps, 'db'>;
+  deps: Pick<Deps, 'db' | 'outbox'>;
   token: string;
   purpose: Extract<TokenPurpose, 'manage' | 'unsubscribe'>;
 }): Promise<{ deleted: AlertRow | undefined }> {
-  return withTransaction(deps.db, async (tx) => {
+  const outcome = await withTransaction(deps.db, async (tx) => {
     const alert = await alertForToken(tx, token, purpose, { forUpdate: true });
     if (!alert) return { deleted: undefined };
     const removed = await tx
@@ -167,6 +159,8 @@ export async function deleteAlert({
       .returning({ id: alerts.id });
     return { deleted: removed.length > 0 ? alert : undefined };
   });
+  if (outcome.deleted) await forgetDeletedEmails(deps);
+  return outcome;
 }
 
 /** Whether the renew button belongs on the page: the last 14 days of an active alert. */

@@ -9,7 +9,7 @@ import {
 } from '../db/database';
 import { addressBlocks, alerts, alertTokens, messages, tokenPurposes } from '../db/schema';
 import { gatherer, type Seat } from '../delivery/gather';
-import { leaseEnd, messageRow, withoutAlertId } from '../delivery/outbox';
+import { forgetDeletedEmails, leaseEnd, messageRow, withoutAlertId } from '../delivery/outbox';
 import type { Deps } from '../deps';
 import { invalidInput, notFound, RateLimited } from '../errors';
 import { anchorAlert, compileAlert } from '../matching/anchors';
@@ -295,11 +295,11 @@ export async function rejectAlert({
   token,
   now,
 }: {
-  deps: Pick<Deps, 'db' | 'keyring' | 'log'>;
+  deps: Pick<Deps, 'db' | 'keyring' | 'log' | 'outbox'>;
   token: string;
   now: Date;
 }): Promise<{ deleted: boolean }> {
-  return withTransaction(deps.db, async (tx) => {
+  const outcome = await withTransaction(deps.db, async (tx) => {
     const alert = liveAlert(await alertForToken(tx, token, 'not_me', { forUpdate: true }), now);
     if (alert?.status !== 'pending') return { deleted: false };
     const [stored] = await readAddresses(deps, [alert], 'not-me');
@@ -318,6 +318,9 @@ export async function rejectAlert({
       .where(and(inArray(alerts.emailHash, hashes), eq(alerts.status, 'pending')));
     return { deleted: true };
   });
+  // the confirmation emails of the alerts it deleted: the outbox folder's copies hold the address
+  if (outcome.deleted) await forgetDeletedEmails(deps);
+  return outcome;
 }
 
 const confirmationNotFound = () =>

@@ -242,6 +242,15 @@ export const alertDeletionBuckets = pgTable('alert_deletion_buckets', {
  * still exist, and nothing else remembers it (SPEC.md §2: a posting is mailed to an alert at most
  * once, ever). An id is forgotten once every alert of the time it was deleted has gone.
  */
+/**
+ * The provider ids of handed-over emails deleted with their alert (a trigger records them,
+ * migration 0014), until the transport has forgotten them too: the outbox folder's files hold the
+ * address in plain text (SPEC.md §1.3: a cancel deletes everything stored for the alert).
+ */
+export const forgottenEmails = pgTable('forgotten_emails', {
+  providerId: text('provider_id').primaryKey(),
+});
+
 export const purgedPostings = pgTable('purged_postings', {
   id: text('id').primaryKey(),
   purgedAt: instant('purged_at').notNull(),

@@ -5,6 +5,7 @@ import { alerts } from '../db/schema';
 import type { Deps } from '../deps';
 import { bumpCounter } from '../operations/metrics';
 import { claimDelivery, recordAnswer } from '../postings/service';
+import { forgetDeletedEmails } from './outbox';
 
 /** The part of Resend's webhook events the service reads; everything else is passed over. */
 export const providerEvent = z.object({
@@ -32,7 +33,7 @@ export async function handleProviderEvent({
   event,
   now,
 }: {
-  deps: Pick<Deps, 'db' | 'keyring'>;
+  deps: Pick<Deps, 'db' | 'keyring' | 'outbox'>;
   deliveryId: string;
   event: ProviderEvent;
   now: Date;
@@ -52,7 +53,7 @@ export async function handleProviderEvent({
   const hashes = (
     await Promise.all(addresses.map((address) => deps.keyring.emailHashes(address)))
   ).flat();
-  return withTransaction(deps.db, async (tx) => {
+  const answer = await withTransaction(deps.db, async (tx) => {
     // The provider delivers at least once: an event seen before is answered as the first time.
     const replay = await claimDelivery<{ deletedAlerts: number }>(
       tx,
@@ -72,6 +73,8 @@ export async function handleProviderEvent({
     await recordAnswer(tx, `email-events:${deliveryId}`, answer);
     return answer;
   });
+  if (answer.deletedAlerts > 0) await forgetDeletedEmails(deps);
+  return answer;
 }
 
 /** Event types become metric labels; unknown ones are pooled so that labels stay few. */

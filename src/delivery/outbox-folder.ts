@@ -77,6 +77,18 @@ export function createOutboxFolder(options: {
       await Promise.all(old.map((name) => rm(join(dir, name), { force: true })));
       return old.filter((name) => name.endsWith('.json')).length;
     },
+    async forget(ids) {
+      const known = ids.filter((id) => idPattern.test(id));
+      const gone = await Promise.all(
+        known.map((id) =>
+          rm(join(dir, `${id}.json`)).then(
+            () => true,
+            () => false,
+          ),
+        ),
+      );
+      return gone.filter(Boolean).length;
+    },
     async list() {
       const names = await readdir(dir).catch(() => [] as string[]);
       const ids = names

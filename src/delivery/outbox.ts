@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import { renderNamed, type TemplateName, type TemplateProps } from '../../emails/templates';
 import type { Keyring } from '../crypto/keyring';
 import { type Tx, textArray, withTransaction } from '../db/database';
-import { alerts, messages } from '../db/schema';
+import { alerts, forgottenEmails, messages } from '../db/schema';
 import type { Deps, OutgoingEmail, SendResult } from '../deps';
 import { MAX_BATCH_SIZE } from '../deps';
 import { counterIncrements } from '../operations/metrics';
@@ -285,8 +285,7 @@ async function sendClaimed({
     await deps.db.execute(sql`
       with marked as (
         update ${messages} set status = 'sent', sent_at = ${now.toISOString()}::timestamptz,
-          payload = null, listed_alert_ids = null, attempts = ${attempts}, lease_until = null,
-          provider_id = sent.provider_id
+          payload = null, attempts = ${attempts}, lease_until = null, provider_id = sent.provider_id
         from unnest(${`{${ids.join(',')}}`}::uuid[], ${textArray(result.providerIds)}::text[])
           as sent(id, provider_id)
         where ${messages.id} = sent.id
@@ -334,8 +333,6 @@ async function sendClaimed({
           ? {
               status: 'failed',
               payload: null,
-              // what 0010's trigger needs while it is queued; nothing of an alert stays after
-              listedAlertIds: null,
               attempts,
               leaseUntil: null,
               lastError: result.reason,
@@ -362,6 +359,31 @@ function countsByTemplate(rows: { template: string }[]) {
   const byTemplate = new Map<string, number>();
   for (const row of rows) byTemplate.set(row.template, (byTemplate.get(row.template) ?? 0) + 1);
   return [...byTemplate].map(([template, by]) => ({ by, labels: { template } }));
+}
+
+/** How many forgotten emails one statement takes. */
+const FORGET_BATCH = 1000;
+
+/**
+ * Has the transport forget the emails deleted with their alerts (the trigger of migration 0014
+ * records their provider ids): the outbox folder deletes their files, which hold the address in
+ * plain text. Called right after a cancel and by the retention job; Resend keeps no copy we
+ * could delete, so with it the ids are only dropped. Answers how many files went.
+ */
+export async function forgetDeletedEmails(deps: Pick<Deps, 'db' | 'outbox'>): Promise<number> {
+  let files = 0;
+  for (;;) {
+    const ids = (
+      await deps.db
+        .select({ id: forgottenEmails.providerId })
+        .from(forgottenEmails)
+        .limit(FORGET_BATCH)
+    ).map((row) => row.id);
+    if (ids.length === 0) return files;
+    if (deps.outbox) files += await deps.outbox.forget(ids);
+    await deps.db.delete(forgottenEmails).where(inArray(forgottenEmails.providerId, ids));
+    if (ids.length < FORGET_BATCH) return files;
+  }
 }
 
 /**
