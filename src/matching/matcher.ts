@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
+import type { Criteria } from '../alerts/criteria';
 import { type Queryable, queryRows } from '../db/database';
 import { type AnchorTerms, refreshAnchorTerms } from './anchor-terms';
 import { indexUncompiledAlerts } from './anchors';
-import type { Expression } from './compile';
+import { compileExpression, type Expression } from './compile';
 import { evaluate, type MatchReasons } from './evaluate';
 import type { AnalysedBatch, AnalysedPosting } from './posting';
 import { EVERYONE, NONE, PostingSets } from './posting-sets';
@@ -31,6 +32,20 @@ export type MatchableAlert = {
   /** the confirmation time in epoch milliseconds: only postings published later match */
   confirmedMs: number;
 };
+
+/** An alert's criteria as stored: compiled, or waiting to be compiled again (`criteria`). */
+type Stored = { compiled: Expression | null; criteria: Criteria | null };
+
+/**
+ * The expression to verify: the stored one, or, for an alert whose compiled form a new analysis
+ * version set aside (its anchors stay until `indexUncompiledAlerts` writes new ones, a few
+ * hundred before each batch), its criteria compiled now, as the oracle does.
+ */
+function compiledOf(alert: Stored): Expression {
+  if (alert.compiled) return alert.compiled;
+  if (!alert.criteria) throw new Error('an active alert without criteria');
+  return compileExpression(alert.criteria);
+}
 
 /**
  * Finds every active alert a batch of postings matches, through the anchor index. The batch's
@@ -144,9 +159,9 @@ async function verifyCandidates(
   const alertIds = [...candidates.alerts.keys()];
   const read = (start: number) =>
     handled(
-      queryRows<MatchableAlert>(
+      queryRows<Omit<MatchableAlert, 'compiled'> & Stored>(
         db,
-        sql`select id, compiled,
+        sql`select id, compiled, case when compiled is null then criteria end as criteria,
               extract(epoch from confirmed_at) * 1000 as "confirmedMs"
             from alerts
             where id = any(array(select jsonb_array_elements_text(${JSON.stringify(alertIds.slice(start, start + READ_CHUNK))}::jsonb)::uuid))
@@ -168,7 +183,7 @@ async function verifyCandidates(
         const posting = postings[index];
         if (!posting || posting.publishedAt.getTime() <= confirmedMs) return;
         verified++;
-        const reasons = evaluate(alert.compiled, posting);
+        const reasons = evaluate(compiledOf(alert), posting);
         if (reasons) chunk.push({ alertId: alert.id, postingId: posting.id, reasons });
       });
     }
