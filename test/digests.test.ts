@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { alerts } from '../src/db/schema';
 import { runDigests } from '../src/delivery/digests';
-import { linkTo, pathOf, subscribeAndConfirm } from './helpers/alerts';
+import { linkTo, oneClickUnsubscribe, pathOf, subscribeAndConfirm } from './helpers/alerts';
 import { newKeys, restartedWith, setupTestContext, testKeys } from './helpers/context';
 import { jobPosting, postPostings, postSigned, webhookEnv } from './helpers/postings';
 
@@ -234,11 +234,7 @@ describe('digests and key rotation', () => {
     if (!digest) throw new Error('no digest was mailed');
     expect((await rotated.app.request(pathOf(linkTo(digest, '/alerts/manage')))).status).toBe(200);
     const listUnsubscribe = digest.headers?.['List-Unsubscribe']?.slice(1, -1) ?? '';
-    const unsubscribe = await rotated.app.request(pathOf(new URL(listUnsubscribe)), {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'List-Unsubscribe=One-Click',
-    });
+    const unsubscribe = await oneClickUnsubscribe(rotated.app, pathOf(new URL(listUnsubscribe)));
     expect(unsubscribe.status).toBe(200);
     expect(await ctx.database.db.select().from(alerts)).toEqual([]);
   });

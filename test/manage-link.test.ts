@@ -6,6 +6,7 @@ import { settleAfterResponse } from '../src/http/after-response';
 import {
   lastEmail,
   linksIn,
+  oneClickUnsubscribe,
   pathOf,
   postForm,
   postJson,
@@ -227,11 +228,7 @@ describe('POST /v1/alerts/manage-link after a rotation of EMAIL_HASH_KEY (new ke
     const unsubscribe = links.filter((link) => link.pathname === '/alerts/unsubscribe');
     expect(unsubscribe).toHaveLength(2);
     for (const link of unsubscribe) {
-      const response = await rotated.app.request(pathOf(link), {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: 'List-Unsubscribe=One-Click',
-      });
+      const response = await oneClickUnsubscribe(rotated.app, pathOf(link));
       expect(response.status).toBe(200);
     }
     expect(await ctx.database.db.select().from(alerts)).toEqual([]);

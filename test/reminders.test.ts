@@ -5,6 +5,7 @@ import { deliverDue } from '../src/delivery/outbox';
 import {
   lastEmail,
   linkTo,
+  oneClickUnsubscribe,
   pathOf,
   postForm,
   subscribe,
@@ -120,11 +121,10 @@ describe('the expiry reminder and key rotation', () => {
       200,
     );
     expect((await rotated.app.request(pathOf(linkTo(reminder, '/alerts/renew')))).status).toBe(200);
-    const unsubscribe = await rotated.app.request(pathOf(linkTo(reminder, '/alerts/unsubscribe')), {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'List-Unsubscribe=One-Click',
-    });
+    const unsubscribe = await oneClickUnsubscribe(
+      rotated.app,
+      pathOf(linkTo(reminder, '/alerts/unsubscribe')),
+    );
     expect(unsubscribe.status).toBe(200);
     expect(await ctx.database.db.select().from(alerts)).toEqual([]);
   });

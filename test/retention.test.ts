@@ -20,6 +20,7 @@ import { createOutboxFolder } from '../src/delivery/outbox-folder';
 import { jobs, runJob } from '../src/jobs';
 import { runRetention } from '../src/retention/retention';
 import {
+  oneClickUnsubscribe,
   postForm,
   postJson,
   subscribe,
@@ -334,13 +335,9 @@ describe('retention (SPEC.md §1.2–1.4)', () => {
       const { leaving, mailBoth } = await twoAlertsMailed();
       const left = await withOutboxFolder(async () => {
         await mailBoth();
-        const unsubscribed = await ctx.app.request(
+        const unsubscribed = await oneClickUnsubscribe(
+          ctx.app,
           `/alerts/unsubscribe?token=${leaving.unsubscribeToken}`,
-          {
-            method: 'POST',
-            headers: { 'content-type': 'application/x-www-form-urlencoded' },
-            body: 'List-Unsubscribe=One-Click',
-          },
         );
         expect(unsubscribed.status).toBe(200);
       });

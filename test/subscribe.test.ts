@@ -7,6 +7,7 @@ import { settleAfterResponse } from '../src/http/after-response';
 import {
   lastEmail,
   linkTo,
+  oneClickUnsubscribe,
   pathOf,
   postForm,
   postJson,
@@ -61,11 +62,7 @@ describe('POST /v1/alerts', () => {
     const manage = await ctx.app.request(pathOf(linkTo(email, '/alerts/manage')));
     expect(manage.status).toBe(200);
     const unsubscribe = linkTo(email, '/alerts/unsubscribe');
-    const gone = await ctx.app.request(pathOf(unsubscribe), {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'List-Unsubscribe=One-Click',
-    });
+    const gone = await oneClickUnsubscribe(ctx.app, pathOf(unsubscribe));
     expect(gone.status).toBe(200);
     expect(await alertCount()).toBe(0);
   });

@@ -66,6 +66,14 @@ export function linkTo(email: OutgoingEmail, path: string): URL {
 /** A link of an email as a request path, for app.request(). */
 export const pathOf = (url: URL) => `${url.pathname}${url.search}`;
 
+/** What a mail client's one-click unsubscribe sends (RFC 8058) to the link's path. */
+export const oneClickUnsubscribe = (app: Pick<TestContext['app'], 'request'>, path: string) =>
+  app.request(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'List-Unsubscribe=One-Click',
+  });
+
 export function lastEmail(ctx: TestContext): OutgoingEmail {
   const email = ctx.mailer.sent.at(-1);
   if (!email) throw new Error('no email was sent');
