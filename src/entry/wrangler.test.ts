@@ -82,5 +82,8 @@ describe('wrangler.toml', () => {
       RESEND_API_KEY: 're_test',
     });
     expect(config.PUBLIC_BASE_URL).toBe(vars.get('PUBLIC_BASE_URL'));
+    // the job board's origin, not the service's: its pages post the widget from there
+    expect(config.ALLOWED_ORIGINS).not.toContain(new URL(config.PUBLIC_BASE_URL).origin);
+    expect(config.TERMS_URL).toMatch(/^https:\/\//);
   });
 });
