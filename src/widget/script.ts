@@ -50,6 +50,16 @@ const source = String.raw`/* Työpaikkavahti widget: <job-alert-form> or <script
     return allowed.indexOf(chosen) >= 0 ? chosen : fallback;
   }
 
+  // The field a refusal's path names (the longest one it starts with), in the page's words.
+  function fieldProblem(t, path) {
+    var best = '';
+    Object.keys(t.fieldProblems).forEach(function (name) {
+      var within = path === name || path.indexOf(name + '.') === 0;
+      if (within && name.length > best.length) best = name;
+    });
+    return best ? t.fieldProblems[best] : null;
+  }
+
   function criteriaOf(element) {
     try {
       var criteria = JSON.parse(element.getAttribute('criteria') || 'null');
@@ -205,6 +215,7 @@ const source = String.raw`/* Työpaikkavahti widget: <job-alert-form> or <script
     showProblems(details) {
       var t = settings.strings[this.locale];
       var others = [];
+      var said = [];
       var first = null;
       var self = this;
       details.forEach(function (detail) {
@@ -216,7 +227,10 @@ const source = String.raw`/* Työpaikkavahti widget: <job-alert-form> or <script
           self.showFieldError('terms', t.termsMissing);
           first = first || self.terms;
         } else {
-          others.push(h('li', { lang: 'en' }, [h('code', {}, [path || '-']), ': ' + String(detail.message || '')]));
+          var known = fieldProblem(t, path);
+          if (known && said.indexOf(known) < 0) others.push(h('li', {}, [known]));
+          if (known) said.push(known);
+          else others.push(h('li', { lang: 'en' }, [h('code', {}, [path || '-']), ': ' + String(detail.message || '')]));
         }
       });
       if (others.length > 0) {

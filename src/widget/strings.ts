@@ -1,5 +1,5 @@
 import type { Frequency, Locale } from '../db/schema';
-import { pageStrings } from '../http/strings';
+import { type FormField, pageStrings } from '../http/strings';
 
 /**
  * The widget's wording, in the voice of the service's own pages (src/http/strings.ts), whose
@@ -29,13 +29,20 @@ export interface WidgetStrings {
   rateLimited: { one: string; other: string };
   network: string;
   failed: string;
+  /** what a field the service refused needs, as the pages say it (by the path of its error) */
+  fieldProblems: Record<FormField, string>;
 }
 
 const own: Record<
   Locale,
   Omit<
     WidgetStrings,
-    'labelHeading' | 'frequencyLegend' | 'frequency' | 'successTitle' | 'successLead'
+    | 'labelHeading'
+    | 'frequencyLegend'
+    | 'frequency'
+    | 'successTitle'
+    | 'successLead'
+    | 'fieldProblems'
   >
 > = {
   fi: {
@@ -114,6 +121,7 @@ export function widgetStrings(pendingTtlHours: number): Record<Locale, WidgetStr
       frequency: page.frequency,
       successTitle: page.checkInboxTitle,
       successLead: page.checkInboxLead(pendingTtlHours),
+      fieldProblems: page.fieldProblems,
     };
   };
   return { fi: forLocale('fi'), sv: forLocale('sv'), en: forLocale('en') };

@@ -208,7 +208,10 @@ describe('the script tag with data attributes', () => {
     await page.getByLabel('Jag godkänner användarvillkoren').check();
     await page.getByRole('button', { name: 'Beställ jobbevakning' }).click();
     await page.getByText('Den här sökningen kan inte sparas som bevakning:').waitFor();
-    expect(await widgetStatus().locator('li').textContent()).toMatch(/^criteria: .*colour/);
+    // in the page's words, as the service's own pages say it
+    expect(await widgetStatus().locator('li').textContent()).toBe(
+      'Sökvillkor: sökningen måste ha sökord, yrke, kommun eller landskap och inga okända villkor.',
+    );
     expect(await alertOf(visitor)).toBeUndefined();
     expect(problems.filter((problem) => !/\b422\b/.test(problem))).toEqual([]);
     problems.length = 0;
