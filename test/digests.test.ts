@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { alerts } from '../src/db/schema';
 import { runDigests } from '../src/delivery/digests';
-import { linkTo, oneClickUnsubscribe, pathOf, subscribeAndConfirm } from './helpers/alerts';
+import {
+  addressUnderRemovedKey,
+  linkTo,
+  oneClickUnsubscribe,
+  pathOf,
+  subscribeAndConfirm,
+} from './helpers/alerts';
 import { newKeys, restartedWith, setupTestContext, testKeys } from './helpers/context';
 import { jobPosting, postPostings, postSigned, webhookEnv } from './helpers/postings';
 
@@ -241,13 +247,7 @@ describe('digests and key rotation', () => {
 
   it('skip an alert whose address cannot be decrypted, which gets its postings once its key is back', async () => {
     // A is stored under the old encryption key, which the operator then took out too early.
-    await subscribeAndConfirm(ctx, { email: 'a@example.org' });
-    const oldKeyId = ctx.keyring.encryptionKeyIds[0];
-    const removed = await restartedWith(ctx, {
-      encryption: [newKeys.encryption],
-      hash: [testKeys.hash],
-    });
-    await subscribeAndConfirm(removed, { email: 'b@example.org' });
+    const { oldKeyId, removed } = await addressUnderRemovedKey(ctx);
     await publish(2);
 
     ctx.clock.set(new Date('2026-03-03T05:00:00Z'));

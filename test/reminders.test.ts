@@ -3,6 +3,7 @@ import { sendReminders } from '../src/alerts/reminders';
 import { alerts } from '../src/db/schema';
 import { deliverDue } from '../src/delivery/outbox';
 import {
+  addressUnderRemovedKey,
   lastEmail,
   linkTo,
   oneClickUnsubscribe,
@@ -131,13 +132,7 @@ describe('the expiry reminder and key rotation', () => {
 
   it('skips an alert whose address cannot be decrypted, logs its key id, and reminds the others', async () => {
     // A is stored under the old encryption key, which the operator then took out too early.
-    await subscribeAndConfirm(ctx, { email: 'a@example.org' });
-    const oldKeyId = ctx.keyring.encryptionKeyIds[0];
-    const removed = await restartedWith(ctx, {
-      encryption: [newKeys.encryption],
-      hash: [testKeys.hash],
-    });
-    await subscribeAndConfirm(removed, { email: 'b@example.org' });
+    const { oldKeyId, removed } = await addressUnderRemovedKey(ctx);
     ctx.clock.set(new Date('2026-05-27T10:00:00.000Z'));
     ctx.mailer.sent.length = 0;
 

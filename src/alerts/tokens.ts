@@ -3,20 +3,6 @@ import { hashToken, type Keyring } from '../crypto/keyring';
 import type { Queryable, Tx } from '../db/database';
 import { alerts, alertTokens, type TokenPurpose } from '../db/schema';
 
-/** Records the hashes of an alert's tokens for these purposes, so that its links resolve. */
-export async function registerTokens(
-  tx: Tx,
-  keyring: Keyring,
-  alertId: string,
-  purposes: readonly TokenPurpose[],
-  now: Date,
-): Promise<void> {
-  await tx
-    .insert(alertTokens)
-    .values(await tokenRows(keyring, alertId, purposes, now))
-    .onConflictDoNothing();
-}
-
 /** The purposes of the links every email about an alert carries (`alertLinks`). */
 export const linkPurposes = ['manage', 'unsubscribe'] as const satisfies readonly TokenPurpose[];
 

@@ -2,7 +2,7 @@ import { desc, eq } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { alerts } from '../../src/db/schema';
 import type { OutgoingEmail } from '../../src/deps';
-import type { TestContext } from './context';
+import { newKeys, restartedWith, type TestContext, testKeys } from './context';
 import { rememberRequestBody, rememberSensitive } from './sensitive';
 
 export const validSubscription = {
@@ -115,4 +115,20 @@ export async function subscribeAndConfirm(
   const unsubscribeToken = await ctx.keyring.tokenFor(row.id, 'unsubscribe');
   for (const token of [confirmToken, manageToken, unsubscribeToken]) rememberSensitive(token);
   return { id: row.id, confirmToken, manageToken, unsubscribeToken };
+}
+
+/**
+ * a@example.org subscribed under the test keys, then the service restarted without the old
+ * encryption key (taken out too early), and b@example.org subscribed under the new one: a's
+ * address can no longer be read.
+ */
+export async function addressUnderRemovedKey(ctx: TestContext) {
+  await subscribeAndConfirm(ctx, { email: 'a@example.org' });
+  const oldKeyId = ctx.keyring.encryptionKeyIds[0];
+  const removed = await restartedWith(ctx, {
+    encryption: [newKeys.encryption],
+    hash: [testKeys.hash],
+  });
+  await subscribeAndConfirm(removed, { email: 'b@example.org' });
+  return { oldKeyId, removed };
 }
