@@ -4,7 +4,8 @@
  *
  * Fills a fresh Postgres database with expired alerts (each with its four link-token hashes, two
  * matcher anchors, `--matches` recorded matches and `--messages` sent emails), then deletes them
- * with the retention job, `--lanes` batches at a time, while subscribe requests keep coming
+ * as the retention job does (`runRetention`, `--lanes` batches at a time, then the deleted emails'
+ * provider ids forgotten, src/jobs.ts; not its vacuum), while subscribe requests keep coming
  * through the app in the same process at a steady rate (default 50 a second). The baseline is the
  * same subscribe load measured first, with no purge running. Prints one JSON line.
  *
@@ -21,6 +22,7 @@ import { parseConfig } from '../src/config';
 import { createKeyring } from '../src/crypto/keyring';
 import { queryRows } from '../src/db/database';
 import { migratePostgres, openPostgres } from '../src/db/postgres';
+import { forgetDeletedEmails } from '../src/delivery/outbox';
 import { type Deps, systemClock } from '../src/deps';
 import { migrationsFolder } from '../src/entry/database';
 import { createJsonLog } from '../src/log';
@@ -184,7 +186,10 @@ progress('purging while subscribing');
 let purging = true;
 const purgeStarted = performance.now();
 const [purge, during] = await Promise.all([
-  runRetention({ deps, now: new Date(), batchSize, lanes }).finally(() => {
+  (async () => {
+    const deleted = await runRetention({ deps, now: new Date(), batchSize, lanes });
+    return { ...deleted, forgottenEmails: await forgetDeletedEmails(deps) };
+  })().finally(() => {
     purging = false;
   }),
   subscribeLoad(() => !purging),
@@ -210,6 +215,7 @@ console.log(
     fillSeconds: Math.round(fillSeconds * 10) / 10,
     purgeSeconds: Math.round(purgeSeconds * 10) / 10,
     deletedAlerts: purge.alerts,
+    forgottenEmails: purge.forgottenEmails,
     alertsPerSecond: Math.round(purge.alerts / purgeSeconds),
     expiredLeft: left?.n ?? -1,
     subscribeRatePerSecond: rate,

@@ -365,6 +365,26 @@ describe('retention (SPEC.md §1.2–1.4)', () => {
       });
       expect(left).toEqual(['pysyva@example.org', 'pysyva@example.org']);
     });
+
+    it("are the only ones recorded: a provider's ids, with no copy to delete, are not", async () => {
+      const { leaving, mailBoth } = await twoAlertsMailed();
+      await mailBoth();
+      const sent = await ctx.database.db
+        .select({ id: messages.id, providerId: messages.providerId })
+        .from(messages)
+        .where(eq(messages.alertId, leaving.id));
+      expect(sent).toHaveLength(2);
+      const outboxFile = `${ctx.clock.now().getTime()}-${crypto.randomUUID()}`;
+      await ctx.database.db
+        .update(messages)
+        .set({ providerId: outboxFile })
+        .where(eq(messages.id, sent[0].id));
+      // as a retention run or a cancel deletes it, before the transport is told to forget
+      await ctx.database.db.delete(alerts).where(eq(alerts.id, leaving.id));
+      expect(await ctx.database.db.select().from(forgottenEmails)).toEqual([
+        { providerId: outboxFile },
+      ]);
+    });
   });
 
   it('forgets processed webhook ids after 7 days', async () => {

@@ -3,7 +3,10 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import type { MailBatch, Mailer, OutboxEntry, OutboxReader, OutgoingEmail } from '../deps';
 
-/** the time the email was written, in milliseconds, then its key (`emailKeys`) */
+/**
+ * the time the email was written, in milliseconds, then its key (`emailKeys`); migration 0016
+ * records the ids of deleted alerts' emails for `forget` only when they start this way
+ */
 const idPattern = /^[0-9]{13}-[0-9a-f-]{36}$/;
 const timeLength = 13;
 
