@@ -229,6 +229,53 @@ describe('the rekey job (after a rotation of EMAIL_ENCRYPTION_KEY or EMAIL_HASH_
     });
   });
 
+  it('names by key id the queued emails it cannot decrypt, as it names the alerts', async () => {
+    ctx.mailer.failing = true;
+    await subscribe(ctx, { email: 'pending@example.org' });
+    ctx.mailer.failing = false;
+    // The old encryption key taken out too early: the alert and its queued confirmation.
+    const early = await restartedWith(ctx, {
+      encryption: [newKeys.encryption],
+      hash: [testKeys.hash],
+    });
+    expect(await rekey({ deps: early.deps, now: ctx.clock.now() })).toMatchObject({
+      alerts: 0,
+      messages: 0,
+      unreadable: 2,
+      oldEncryptionKeyRows: 2,
+    });
+    const warning = ctx.logLines.find((line) => line.includes('queued emails not re-encrypted'));
+    expect(JSON.parse(warning ?? '{}')).toMatchObject({
+      task: 'rekey',
+      keyId: ctx.keyring.encryptionKeyIds[0],
+      messages: 1,
+      reason: 'its key is not listed in EMAIL_ENCRYPTION_KEY',
+    });
+  });
+
+  it('names by key id the alerts it leaves alone under a hash key it does not list', async () => {
+    await subscribeAndConfirm(ctx, { email: 'a@example.org' });
+    // The old hash key taken out too early (or rekey run with a stale list): the alert is left
+    // alone, and keeps both counts above 0 run after run; the warning says why.
+    const early = await restartedWith(ctx, {
+      encryption: bothKeys.encryption,
+      hash: [newKeys.hash],
+    });
+    expect(await rekey({ deps: early.deps, now: ctx.clock.now() })).toEqual({
+      alerts: 0,
+      messages: 0,
+      unreadable: 0,
+      oldEncryptionKeyRows: 1,
+      oldHashKeyRows: 1,
+    });
+    const warning = ctx.logLines.find((line) => line.includes('hash key is not listed'));
+    expect(JSON.parse(warning ?? '{}')).toMatchObject({
+      task: 'rekey',
+      keyId: ctx.keyring.hashKeyId,
+      alerts: 1,
+    });
+  });
+
   it('records the hash key of alerts stored before migration 0013, hashing them again', async () => {
     const alert = await subscribeAndConfirm(ctx);
     await ctx.database.db.update(alerts).set({ emailHashKey: null });

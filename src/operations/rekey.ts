@@ -83,6 +83,7 @@ async function rekeyAlerts(
   const { keyring } = deps;
   const olderHashKeys = keyring.hashKeyIds.slice(1);
   const totals = { rekeyed: 0, unreadable: 0 };
+  const unlisted = new Map<string, number>();
   let after = FIRST_ID;
   while (!stop?.aborted) {
     const batch = await deps.db
@@ -108,10 +109,16 @@ async function rekeyAlerts(
     if (!last) break;
     after = last.id;
 
-    // A hash key this instance does not list is newer than its configuration: left alone.
-    const known = batch.filter(
-      (alert) => alert.emailHashKey === null || keyring.hashKeyIds.includes(alert.emailHashKey),
-    );
+    // A hash key this instance does not list is newer than its configuration: left alone. Or an
+    // old key taken out too early: either way the operator is told which, since its rows keep
+    // the counts of old keys above 0 run after run.
+    const known = batch.filter((alert) => {
+      if (alert.emailHashKey === null || keyring.hashKeyIds.includes(alert.emailHashKey)) {
+        return true;
+      }
+      unlisted.set(alert.emailHashKey, (unlisted.get(alert.emailHashKey) ?? 0) + 1);
+      return false;
+    });
     const readable = await readAddresses(deps, known, 'rekey');
     totals.unreadable += known.length - readable.length;
     const rows = await Promise.all(
@@ -147,6 +154,13 @@ async function rekeyAlerts(
       return ids.size;
     });
   }
+  for (const [keyId, count] of unlisted) {
+    deps.log.warn('alerts left alone: their hash key is not listed in EMAIL_HASH_KEY', {
+      task: 'rekey',
+      keyId,
+      alerts: count,
+    });
+  }
   return totals;
 }
 
@@ -156,6 +170,7 @@ async function reencryptQueuedMessages(
   stop: AbortSignal | undefined,
 ): Promise<{ reencrypted: number; unreadable: number }> {
   const totals = { reencrypted: 0, unreadable: 0 };
+  const unreadable = new Map<string, number>();
   let after = FIRST_ID;
   while (!stop?.aborted) {
     const batch = await deps.db
@@ -183,6 +198,8 @@ async function reencryptQueuedMessages(
             return { id, stored: payload, payload: await deps.keyring.encrypt(plain) };
           } catch {
             // The deliver job records it failed, as it would have without this run.
+            const keyId = ciphertextKeyId(payload) ?? '(none)';
+            unreadable.set(keyId, (unreadable.get(keyId) ?? 0) + 1);
             return undefined;
           }
         }),
@@ -202,10 +219,15 @@ async function reencryptQueuedMessages(
     );
     totals.reencrypted += updated.length;
   }
-  if (totals.unreadable > 0) {
+  // By key id, as `readAddresses` logs alerts: the operator lists that key again (README).
+  for (const [keyId, count] of unreadable) {
     deps.log.warn('queued emails not re-encrypted: their payload cannot be decrypted', {
       task: 'rekey',
-      messages: totals.unreadable,
+      keyId,
+      messages: count,
+      reason: deps.keyring.encryptionKeyIds.includes(keyId)
+        ? 'the ciphertext does not decrypt under its key'
+        : 'its key is not listed in EMAIL_ENCRYPTION_KEY',
     });
   }
   return totals;
