@@ -276,6 +276,20 @@ describe('the rekey job (after a rotation of EMAIL_ENCRYPTION_KEY or EMAIL_HASH_
     });
   });
 
+  it('has nothing to do for alerts under the current hash key, though EMAIL_HASH_KEY lists it twice', async () => {
+    await subscribeAndConfirm(ctx, { email: 'a@example.org' });
+    const twice = await restartedWith(ctx, {
+      encryption: [testKeys.encryption],
+      hash: [testKeys.hash, newKeys.hash, testKeys.hash],
+    });
+    const [before] = await ctx.database.db.select().from(alerts);
+    expect(await rekey({ deps: twice.deps, now: ctx.clock.now() })).toMatchObject({
+      alerts: 0,
+      oldHashKeyRows: 0,
+    });
+    expect(await ctx.database.db.select().from(alerts)).toEqual([before]);
+  });
+
   it('records the hash key of alerts stored before migration 0013, hashing them again', async () => {
     const alert = await subscribeAndConfirm(ctx);
     await ctx.database.db.update(alerts).set({ emailHashKey: null });

@@ -81,7 +81,8 @@ async function rekeyAlerts(
   stop: AbortSignal | undefined,
 ): Promise<{ rekeyed: number; unreadable: number }> {
   const { keyring } = deps;
-  const olderHashKeys = keyring.hashKeyIds.slice(1);
+  // A key listed twice (`<new>,<old>,<new>`) is current, not older: its rows have nothing to do.
+  const olderHashKeys = keyring.hashKeyIds.filter((id) => id !== keyring.hashKeyId);
   const totals = { rekeyed: 0, unreadable: 0 };
   const unlisted = new Map<string, number>();
   let after = FIRST_ID;
