@@ -35,6 +35,17 @@ afterAll(() => {
   for (const line of figures) console.log(JSON.stringify(line));
 });
 
+/**
+ * The first request under a key met the two resets, and then it went through: answered 200, once
+ * or, when the answer came after the client's timeout on a loaded machine, again under the same
+ * idempotency key (the provider sends nothing twice; `duplicates` counts what arrived).
+ */
+function expectResetTwiceThenSent(requests: Array<{ status: number }> | undefined) {
+  const statuses = requests?.map((request) => request.status) ?? [];
+  expect(statuses.slice(0, 3)).toEqual([0, 0, 200]);
+  expect(statuses.slice(3).every((status) => status === 200)).toBe(true);
+}
+
 /** A digest run, then the deliver job every ten minutes of the service's clock until none is queued. */
 async function runUntilDelivered(addresses: string[]) {
   await runDigests({ deps, now: ctx.clock.now() });
@@ -173,8 +184,7 @@ describe('the Resend transport over the network while the provider misbehaves', 
     const outcome = await runUntilDelivered(addresses);
 
     expect(outcome).toMatchObject({ lost: 0, duplicates: 0, notSent: 0 });
-    const [first] = byKey(fake.received);
-    expect(first?.map((request) => request.status)).toEqual([0, 0, 200]);
+    expectResetTwiceThenSent(byKey(fake.received)[0]);
     figures.push({
       fault: 'connection reset ×2',
       digests: DIGESTS,
@@ -193,8 +203,7 @@ describe('the Resend transport over the network while the provider misbehaves', 
     const outcome = await runUntilDelivered(addresses);
 
     expect(outcome).toMatchObject({ lost: 0, duplicates: 0, notSent: 0 });
-    const [first] = byKey(fake.received);
-    expect(first?.map((request) => request.status)).toEqual([0, 0, 200]);
+    expectResetTwiceThenSent(byKey(fake.received)[0]);
     figures.push({
       fault: 'connection reset mid-request ×2',
       digests: DIGESTS,
