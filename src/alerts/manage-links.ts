@@ -34,9 +34,14 @@ export async function queueManageLinks({
       .select()
       .from(alerts)
       .where(and(inArray(alerts.emailHash, emailHashes), gt(alerts.expiresAt, now)))
-      .orderBy(asc(alerts.subscribedAt))
       // A delete of one of them waits for this email to be written, and then deletes it too.
+      // Locked in the order of their ids, as `rejectAlert` locks an address's alerts: in another
+      // order, each could hold an alert the other waits for (a deadlock, and a 500).
+      .orderBy(asc(alerts.id))
       .for('key share');
+    rows.sort(
+      (a, b) => a.subscribedAt.getTime() - b.subscribedAt.getTime() || (a.id < b.id ? -1 : 1),
+    );
     const [first] = rows;
     if (!first) return [];
     if (!(await takeRateLimit(tx, limits.perAddress(addressKey), now)).allowed) {

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import {
   queryRows,
   rowRecord,
@@ -300,22 +300,48 @@ export async function rejectAlert({
   now: Date;
 }): Promise<{ deleted: boolean }> {
   const outcome = await withTransaction(deps.db, async (tx) => {
-    const alert = liveAlert(await alertForToken(tx, token, 'not_me', { forUpdate: true }), now);
-    if (alert?.status !== 'pending') return { deleted: false };
-    const [stored] = await readAddresses(deps, [alert], 'not-me');
+    const named = liveAlert(await alertForToken(tx, token, 'not_me'), now);
+    if (named?.status !== 'pending') return { deleted: false };
+    const [stored] = await readAddresses(deps, [named], 'not-me');
     const [emailHash, ...olderHashes] = stored
       ? await deps.keyring.emailHashes(stored.address)
-      : [alert.emailHash];
+      : [named.emailHash];
+    const hashes = [...new Set([emailHash, ...olderHashes, named.emailHash])];
+    // The address's pending alerts are locked before anything else, in the order of their ids,
+    // as `queueManageLinks` locks them: a second "this wasn't me" of the address, or a
+    // manage-links request, that locked one of them first would otherwise wait for this one's
+    // block while this one waits for its alert, until Postgres aborted one of them (a
+    // deadlock, and a 500).
+    const locked = await tx
+      .select()
+      .from(alerts)
+      .where(
+        or(
+          eq(alerts.id, named.id),
+          and(inArray(alerts.emailHash, hashes), eq(alerts.status, 'pending')),
+        ),
+      )
+      .orderBy(asc(alerts.id))
+      .for('update');
+    const alert = liveAlert(
+      locked.find((row) => row.id === named.id),
+      now,
+    );
+    if (alert?.status !== 'pending') return { deleted: false };
     const emailHashKey = stored ? deps.keyring.hashKeyId : alert.emailHashKey;
     const blockedUntil = addDays(now, NOT_ME_BLOCK_DAYS);
     await tx
       .insert(addressBlocks)
       .values({ emailHash, blockedUntil, emailHashKey })
       .onConflictDoUpdate({ target: addressBlocks.emailHash, set: { blockedUntil, emailHashKey } });
-    const hashes = [...new Set([emailHash, ...olderHashes, alert.emailHash])];
     await tx
       .delete(alerts)
-      .where(and(inArray(alerts.emailHash, hashes), eq(alerts.status, 'pending')));
+      .where(
+        and(
+          inArray(alerts.emailHash, [...new Set([...hashes, alert.emailHash])]),
+          eq(alerts.status, 'pending'),
+        ),
+      );
     return { deleted: true };
   });
   // the confirmation emails of the alerts it deleted: the outbox folder's copies hold the address

@@ -1,4 +1,4 @@
-import { inArray } from 'drizzle-orm';
+import { asc, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { withTransaction } from '../db/database';
 import { alerts } from '../db/schema';
@@ -62,6 +62,17 @@ export async function handleProviderEvent({
     );
     if (replay) return replay;
     await bumpCounter(tx, 'provider_events_total', 1, { type: knownType(event.type) });
+    if (hashes.length > 0) {
+      // Locked first in the order of their ids, as a manage-links request or a "this wasn't me"
+      // locks an address's alerts: deleted in the order they lie in, each of two could hold an
+      // alert the other waits for (a deadlock, and a 500).
+      await tx
+        .select({ id: alerts.id })
+        .from(alerts)
+        .where(inArray(alerts.emailHash, hashes))
+        .orderBy(asc(alerts.id))
+        .for('update');
+    }
     const deleted =
       hashes.length === 0
         ? []

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, lt, lte, notExists, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, lte, notExists, or, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { limits } from '../alerts/limits';
 import { queryRows, withTransaction } from '../db/database';
@@ -95,38 +95,58 @@ export const POSTING_MAX_AGE_DAYS = 60;
  * `purged_postings`.
  */
 async function purgePostings(db: Deps['db'], now: Date, batchSize: number): Promise<number> {
+  const purgeable = or(
+    lte(postings.receivedAt, addDays(now, -POSTING_MAX_AGE_DAYS)),
+    and(
+      lte(postings.deadline, now),
+      notExists(
+        db
+          .select({ one: sql`1` })
+          .from(matches)
+          .where(and(eq(matches.postingId, postings.id), isNull(matches.mailedAt))),
+      ),
+    ),
+  );
   let total = 0;
   for (;;) {
     const doomed = await db
       .select({ id: postings.id })
       .from(postings)
-      .where(
-        or(
-          lte(postings.receivedAt, addDays(now, -POSTING_MAX_AGE_DAYS)),
-          and(
-            lte(postings.deadline, now),
-            notExists(
-              db
-                .select({ one: sql`1` })
-                .from(matches)
-                .where(and(eq(matches.postingId, postings.id), isNull(matches.mailedAt))),
-            ),
-          ),
-        ),
-      )
+      .where(purgeable)
       .limit(batchSize);
     if (doomed.length === 0) return total;
-    const ids = doomed.map((row) => row.id);
     await withTransaction(db, async (tx) => {
+      // The postings are locked first, in the order of their ids, as the match webhook upserts
+      // them (src/postings/service.ts): a call that holds a posting sent again and records its
+      // matches waited for the matches this deleted, while this waited for the posting (a
+      // deadlock, which failed the run or the call). Locked, each is checked again: one whose
+      // deadline a call has just moved on is kept.
+      const ids = (
+        await tx
+          .select({ id: postings.id })
+          .from(postings)
+          .where(
+            and(
+              inArray(
+                postings.id,
+                doomed.map((row) => row.id),
+              ),
+              purgeable,
+            ),
+          )
+          .orderBy(asc(postings.id))
+          .for('update', { of: postings })
+      ).map((row) => row.id);
+      if (ids.length === 0) return;
       await tx
         .insert(purgedPostings)
         .values(ids.map((id) => ({ id, purgedAt: now })))
         .onConflictDoUpdate({ target: purgedPostings.id, set: { purgedAt: now } });
       await tx.delete(matches).where(inArray(matches.postingId, ids));
       await tx.delete(postings).where(inArray(postings.id, ids));
+      total += ids.length;
     });
-    total += ids.length;
-    if (ids.length < batchSize) return total;
+    if (doomed.length < batchSize) return total;
   }
 }
 
