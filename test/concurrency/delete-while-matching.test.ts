@@ -1,12 +1,12 @@
-import { eq, type SQL, sql } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
+import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { type Db, queryRows, type Tx, withTransaction } from '../../src/db/database';
+import { type Db, queryRows, withTransaction } from '../../src/db/database';
 import { alerts } from '../../src/db/schema';
 import { anchorTermsOf } from '../../src/matching/anchor-terms';
 import { matchPostings } from '../../src/matching/matcher';
 import { analyseBatch } from '../../src/matching/posting';
 import { setupTestContext } from '../helpers/context';
+import { pausedAt } from '../helpers/paused';
 import { insertActiveAlert } from '../helpers/postings';
 import { signal } from '../helpers/signal';
 
@@ -20,7 +20,6 @@ import { signal } from '../helpers/signal';
 const ctx = setupTestContext();
 
 const HOUR = 3_600_000;
-const dialect = new PgDialect();
 
 /** An alert that the posting matches, and the posting, stored. */
 async function alertAndPosting(db: Db) {
@@ -73,22 +72,6 @@ function heldAtEndCheck(db: Db, setup: Awaited<ReturnType<typeof alertAndPosting
     },
   });
   return { batch, atEnd, release };
-}
-
-/** `tx`, whose `execute` waits for `pause` before a statement holding `text`. */
-function pausedAt(tx: Tx, text: string, pause: () => Promise<void>): Tx {
-  return new Proxy(tx, {
-    get(target, property) {
-      if (property === 'execute') {
-        return async (query: SQL) => {
-          if (dialect.sqlToQuery(query).sql.includes(text)) await pause();
-          return target.execute(query);
-        };
-      }
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
 }
 
 /** Deletes the alert, once (a drizzle query runs again each time it is awaited). */

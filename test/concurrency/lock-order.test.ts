@@ -1,5 +1,4 @@
-import { type SQL, sql } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
@@ -8,6 +7,7 @@ import { alerts, postings } from '../../src/db/schema';
 import { runRetention } from '../../src/retention/retention';
 import { lastEmail, linkTo, postJson, subscribe } from '../helpers/alerts';
 import { setupTestContext, type TestContext } from '../helpers/context';
+import { pausedAt } from '../helpers/paused';
 import {
   insertActiveAlert,
   jobPosting,
@@ -31,7 +31,6 @@ const ctx = setupTestContext({ env: { ...webhookEnv, RESEND_WEBHOOK_SECRET: RESE
 
 const DAY = 86_400_000;
 const ADDRESS = 'maija.meikalainen@example.org';
-const dialect = new PgDialect();
 
 /** How many sessions of the test's database wait for a lock. */
 async function lockWaiters(db: Db): Promise<number> {
@@ -89,19 +88,7 @@ async function gate(url: string, statement: (tx: postgres.TransactionSql) => Pro
 
 /** The database, whose transactions wait for `pause` before a statement holding `text`. */
 function pausingDb(db: Db, text: string, pause: () => Promise<void>): Db {
-  const pausedTx = (tx: Tx): Tx =>
-    new Proxy(tx, {
-      get(target, property) {
-        if (property === 'execute') {
-          return async (query: SQL) => {
-            if (dialect.sqlToQuery(query).sql.includes(text)) await pause();
-            return target.execute(query);
-          };
-        }
-        const value: unknown = Reflect.get(target, property, target);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+  const pausedTx = (tx: Tx): Tx => pausedAt(tx, text, pause);
   return new Proxy(db, {
     get(target, property) {
       if (property === 'transaction') {
