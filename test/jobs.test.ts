@@ -5,7 +5,14 @@ import { addressBlocks, alerts, jobState } from '../src/db/schema';
 import { deliverDue } from '../src/delivery/outbox';
 import { type Job, jobs, runJob } from '../src/jobs';
 import { rekey } from '../src/operations/rekey';
-import { lastEmail, linkTo, postJson, subscribe, subscribeAndConfirm } from './helpers/alerts';
+import {
+  decryptionWarning,
+  lastEmail,
+  linkTo,
+  postJson,
+  subscribe,
+  subscribeAndConfirm,
+} from './helpers/alerts';
 import { newKeys, restartedWith, setupTestContext, testKeys } from './helpers/context';
 
 const ctx = setupTestContext();
@@ -209,8 +216,7 @@ describe('the rekey job (after a rotation of EMAIL_ENCRYPTION_KEY or EMAIL_HASH_
       oldHashKeyRows: 2,
       oldHashKeyNeededUntil: block?.blockedUntil.toISOString(),
     });
-    const warning = ctx.logLines.find((line) => line.includes('cannot be decrypted'));
-    expect(JSON.parse(warning ?? '{}')).toMatchObject({
+    expect(decryptionWarning(ctx)).toMatchObject({
       task: 'rekey',
       keyId: ctx.keyring.encryptionKeyIds[0],
       reason: 'its key is not listed in EMAIL_ENCRYPTION_KEY',

@@ -130,5 +130,17 @@ export async function addressUnderRemovedKey(ctx: TestContext) {
     hash: [testKeys.hash],
   });
   await subscribeAndConfirm(removed, { email: 'b@example.org' });
-  return { oldKeyId, removed };
+  /** The service restarted again with the old key listed after the new one. */
+  const relisted = () =>
+    restartedWith(ctx, {
+      encryption: [newKeys.encryption, testKeys.encryption],
+      hash: [testKeys.hash],
+    });
+  return { oldKeyId, removed, relisted };
+}
+
+/** The warning a task logged for addresses it could not decrypt, parsed ({} if none). */
+export function decryptionWarning(ctx: TestContext): Record<string, unknown> {
+  const line = ctx.logLines.find((candidate) => candidate.includes('cannot be decrypted'));
+  return JSON.parse(line ?? '{}');
 }
