@@ -159,7 +159,9 @@ export async function deleteAlert({
       .returning({ id: alerts.id });
     return { deleted: removed.length > 0 ? alert : undefined };
   });
-  if (outcome.deleted) await forgetDeletedEmails(deps);
+  // the outbox folder's copies of its emails (with no copies kept, the retention job drops what
+  // the trigger recorded)
+  if (outcome.deleted && deps.outbox) await forgetDeletedEmails(deps);
   return outcome;
 }
 

@@ -345,7 +345,8 @@ export async function rejectAlert({
     return { deleted: true };
   });
   // the confirmation emails of the alerts it deleted: the outbox folder's copies hold the address
-  if (outcome.deleted) await forgetDeletedEmails(deps);
+  // (with no copies kept, the retention job drops what the trigger recorded)
+  if (outcome.deleted && deps.outbox) await forgetDeletedEmails(deps);
   return outcome;
 }
 

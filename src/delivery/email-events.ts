@@ -84,7 +84,9 @@ export async function handleProviderEvent({
     await recordAnswer(tx, `email-events:${deliveryId}`, answer);
     return answer;
   });
-  if (answer.deletedAlerts > 0) await forgetDeletedEmails(deps);
+  // the outbox folder's copies of their emails (with no copies kept, the retention job drops what
+  // the trigger recorded)
+  if (answer.deletedAlerts > 0 && deps.outbox) await forgetDeletedEmails(deps);
   return answer;
 }
 

@@ -367,8 +367,9 @@ const FORGET_BATCH = 1000;
 /**
  * Has the transport forget the emails deleted with their alerts (the trigger of migration 0014
  * records their provider ids): the outbox folder deletes their files, which hold the address in
- * plain text. Called right after a cancel and by the retention job; Resend keeps no copy we
- * could delete, so with it the ids are only dropped. Answers how many files went.
+ * plain text. Called by the retention job, and right after a cancel when the outbox folder is
+ * the transport; Resend keeps no copy we could delete, and its ids are not recorded (migration
+ * 0016): what the job finds then is only dropped. Answers how many files went.
  */
 export async function forgetDeletedEmails(deps: Pick<Deps, 'db' | 'outbox'>): Promise<number> {
   let files = 0;

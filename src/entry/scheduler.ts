@@ -3,9 +3,9 @@ import type { Deps } from '../deps';
 import { jobs, runJob } from '../jobs';
 
 /**
- * The scheduled jobs on Node (those with a cron), run by croner in this process until `stop`. The deliver job also
- * runs once at once, so that what a stopped or crashed instance left queued goes out now rather
- * than at the next minute.
+ * The scheduled jobs on Node (those with a cron), run by croner in this process until `stop`.
+ * The deliver job also runs once at once, so that what a stopped or crashed instance left queued
+ * goes out now rather than at the next minute.
  */
 export function scheduleJobs(deps: Deps) {
   const running = new Set<Promise<unknown>>();
