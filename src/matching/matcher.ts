@@ -179,11 +179,12 @@ async function verifyCandidates(
       const confirmedMs = Number(alert.confirmedMs);
       const candidate = candidates.alerts.get(alert.id);
       if (candidate === undefined) continue;
+      const expression = compiledOf(alert);
       candidates.sets.forEachMember(candidate, (index) => {
         const posting = postings[index];
         if (!posting || posting.publishedAt.getTime() <= confirmedMs) return;
         verified++;
-        const reasons = evaluate(compiledOf(alert), posting);
+        const reasons = evaluate(expression, posting);
         if (reasons) chunk.push({ alertId: alert.id, postingId: posting.id, reasons });
       });
     }
