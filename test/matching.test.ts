@@ -5,6 +5,7 @@ import { queryRows, withTransaction } from '../src/db/database';
 import { alertAnchors, alerts } from '../src/db/schema';
 import { stem } from '../src/matching/analysis';
 import { anchorTermsOf } from '../src/matching/anchor-terms';
+import { COMPILED_VERSION } from '../src/matching/compile';
 import { anchorsOf, findMatches } from '../src/matching/matcher';
 import { analyseBatch } from '../src/matching/posting';
 import { lastEmail, linkTo, postForm, subscribe } from './helpers/alerts';
@@ -287,21 +288,53 @@ describe('alerts compiled by an older analysis version', () => {
       jobPosting(ctx, { id, title: 'Fullstack developer', description: 'Remote.', language: 'en' });
     expect((await (await postPostings(ctx, [fullstack('before')])).json()).matched).toBe(0);
 
-    const migration = await readFile(
-      new URL('../drizzle/0015_hyphenated_keywords_compiled_again.sql', import.meta.url),
-      'utf8',
-    );
-    await ctx.database.db.execute(sql.raw(migration));
-    const [setAside] = await ctx.database.db.select().from(alerts);
-    expect(setAside?.compiled).toBeNull();
+    await setAsideBy('0015_hyphenated_keywords_compiled_again.sql');
 
     expect((await (await postPostings(ctx, [fullstack('after')])).json()).matched).toBe(1);
     const [again] = await ctx.database.db.select().from(alerts);
-    expect(again?.compiled?.v).toBe(2);
+    expect(again?.compiled?.v).toBe(COMPILED_VERSION);
     expect(await matchRows(ctx.database.db)).toEqual([
       expect.objectContaining({ postingId: 'after' }),
     ]);
   });
+
+  it('no longer take C# for the letter C once 0017 has set them aside', async () => {
+    const alert = await subscribeAndConfirm({ keywords: 'C#' });
+    // as version 2 stored and anchored it: the word `c`, which C-ajokortti holds too
+    const older = JSON.parse(JSON.stringify(alert.compiled).replaceAll(':c#"', ':c"'));
+    expect(older.anchors).toContain('fi:c');
+    await ctx.database.db
+      .update(alerts)
+      .set({ compiled: { ...older, v: 2 } })
+      .where(eq(alerts.id, alert.id));
+    await ctx.database.db.delete(alertAnchors);
+    await ctx.database.db
+      .insert(alertAnchors)
+      .values(older.anchors.map((term: string) => ({ term, alertId: alert.id, filter: [] })));
+    const posting = (id: string, title: string) =>
+      jobPosting(ctx, { id, title, description: 'Kokoaikainen.', language: 'fi' });
+    const driver = (id: string) => posting(id, 'Kuljettaja, C-ajokortti');
+    expect((await (await postPostings(ctx, [driver('before')])).json()).matched).toBe(1);
+
+    await setAsideBy('0017_symbol_keywords_compiled_again.sql');
+
+    const after = [driver('driver'), posting('developer', 'C#-kehittäjä')];
+    expect((await (await postPostings(ctx, after)).json()).matched).toBe(1);
+    const [again] = await ctx.database.db.select().from(alerts);
+    expect(again?.compiled?.v).toBe(COMPILED_VERSION);
+    expect(await matchRows(ctx.database.db)).toEqual([
+      expect.objectContaining({ postingId: 'before' }),
+      expect.objectContaining({ postingId: 'developer' }),
+    ]);
+  });
+
+  /** Runs a migration that sets alerts aside to be compiled again, and checks it set this one. */
+  async function setAsideBy(file: string) {
+    const migration = await readFile(new URL(`../drizzle/${file}`, import.meta.url), 'utf8');
+    await ctx.database.db.execute(sql.raw(migration));
+    const [setAside] = await ctx.database.db.select().from(alerts);
+    expect(setAside?.compiled).toBeNull();
+  }
 
   it('are verified from their criteria while they wait to be compiled again', async () => {
     // More than a batch's worth may wait: the matcher meets one whose compiled form is set aside

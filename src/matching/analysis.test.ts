@@ -3,10 +3,38 @@ import { headStem, keywordForms, prefixTerm, stem, tokenize, wordTerms } from '.
 
 describe('tokenize', () => {
   it('lower-cases, splits on punctuation and splits hyphenated words into their parts', () => {
-    expect(tokenize('Python-kehittäjä, Helsinki (IT/ICT); C# & .NET!')).toEqual({
-      words: ['python', 'kehittäjä', 'helsinki', 'it', 'ict', 'c', 'net'],
+    expect(tokenize('Python-kehittäjä, Helsinki (IT/ICT); Java & .NET!')).toEqual({
+      words: ['python', 'kehittäjä', 'helsinki', 'it', 'ict', 'java', 'net'],
       joined: ['pythonkehittäjä'],
     });
+  });
+
+  it('keeps # and ++ at the end of a word, and a hyphenated word’s parts', () => {
+    expect(tokenize('C#, F# ja C++ (C#-kehittäjä); Notepad++ a+b C-ajokortti')).toEqual({
+      words: ['c#', 'f#', 'ja', 'c++', 'c#', 'kehittäjä', 'notepad++', 'a', 'b', 'c', 'ajokortti'],
+      joined: ['c#kehittäjä', 'cajokortti'],
+    });
+    expect(tokenize('#rekry ++ C+').words).toEqual(['rekry', 'c']);
+  });
+
+  it('leaves out a case ending written after a colon, and nothing else after one', () => {
+    expect(tokenize('SAP:n osaaminen, C++:lla, HR:s, IT:hen, F#:ia').words).toEqual([
+      'sap',
+      'osaaminen',
+      'c++',
+      'hr',
+      'it',
+      'f#',
+    ]);
+    expect(tokenize('Skills:Java, klo 8:30, huom:tämä').words).toEqual([
+      'skills',
+      'java',
+      'klo',
+      '8',
+      '30',
+      'huom',
+      'tämä',
+    ]);
   });
 
   it.each([

@@ -70,8 +70,20 @@ export function headStem(word: string, language: Language): string {
   return compound.startsWith(modifier) ? compound.slice(modifier.length) : stem(word, language);
 }
 
-/** A word token: letters and digits, with inner hyphens or apostrophes (`python-kehittäjä`). */
-const WORD = /[\p{L}\p{M}\p{N}]+(?:['’\-‐][\p{L}\p{M}\p{N}]+)*/gu;
+/**
+ * A word token: letters and digits, with inner hyphens or apostrophes (`python-kehittäjä`). A part
+ * may end in `#` or `++`, which name other things than the letter alone (`C#`, `F#`, `C++` are
+ * not `C-ajokortti`). A Finnish or Swedish case ending written after a colon (`SAP:n`,
+ * `C++:lla`, `HR:s`) belongs to the word in front of it and is left out, so that `SAP:n
+ * osaaminen` holds the phrase `sap osaaminen` and no word `n`.
+ */
+const PART = String.raw`[\p{L}\p{M}\p{N}]+(?:#|\+\+)?`;
+const CASE_ENDING = String.raw`:(?:${[
+  ...['n', 's', 't', 'a', 'ä', 'aa', 'ää', 'ia', 'iä', 'ta', 'tä', 'na', 'nä', 'ksi', 'ään', 'een'],
+  ...['lla', 'llä', 'lle', 'lta', 'ltä', 'ssa', 'ssä', 'sta', 'stä', 'iin', 'ineen'],
+  ...['han', 'hen', 'hin', 'hon', 'hun', 'hyn', 'hän', 'hön'],
+].join('|')})(?![\p{L}\p{M}\p{N}])`;
+const WORD = new RegExp(`${PART}(?:['’\\-‐]${PART})*(?:${CASE_ENDING})?`, 'gu');
 const HYPHEN = /[-‐]/;
 
 /**
@@ -93,7 +105,8 @@ export function tokenize(text: string): { words: string[]; joined: string[] } {
   const visible = text.replace(FORMAT, '');
   // `match` with a global pattern gives the matched strings alone, without a match object each.
   for (const found of visible.normalize('NFC').toLowerCase().match(WORD) ?? []) {
-    const chunk = found.includes('’') ? found.replace(/’/g, "'") : found;
+    const word = found.includes(':') ? found.slice(0, found.indexOf(':')) : found;
+    const chunk = word.includes('’') ? word.replace(/’/g, "'") : word;
     if (!HYPHEN.test(chunk)) {
       words.push(capped(chunk));
       continue;

@@ -40,8 +40,11 @@ export interface CompiledAlert {
   filter: string[];
 }
 
-/** 2: a hyphenated keyword also finds the word written together (`joined`). */
-export const COMPILED_VERSION = 2;
+/**
+ * 2: a hyphenated keyword also finds the word written together (`joined`).
+ * 3: `C#`, `F#` and `C++` are words of their own, not the letter alone (migration 0017).
+ */
+export const COMPILED_VERSION = 3;
 
 /** The estimated share of postings holding a term, 0 to 1 (see termStats.ts). */
 export type TermFrequency = (term: string) => number;

@@ -194,6 +194,16 @@ describe('keyword matching (SPEC.md §3)', () => {
       { keywords: 'kehittäjä -harjoittelija' },
       developerFi,
     ],
+    [
+      'a language name with # or ++ finds itself (C# ⇒ C#-kehittäjä, C++ ⇒ C++:lla)',
+      { keywords: 'C# OR C++' },
+      posting({ title: 'C#-kehittäjä', description: 'Kokemus C++:lla eduksi.', language: 'fi' }),
+    ],
+    [
+      'a phrase finds its words around a case ending after a colon (SAP:n osaaminen)',
+      { keywords: '"SAP osaaminen"' },
+      posting({ title: 'Talousasiantuntija', description: 'Vahva SAP:n osaaminen.' }),
+    ],
     ['a posting without a language counts as Finnish', { keywords: 'sairaanhoitajat' }, internFi],
     ['a posting without a language counts as English', { keywords: 'yliopistollinen' }, internFi],
   ])('%s', (_name, criteria, job) => {
@@ -243,6 +253,21 @@ describe('keyword matching (SPEC.md §3)', () => {
       'an excluded hyphenated word removes the posting holding it written together',
       { keywords: 'developer -full-stack' },
       posting({ title: 'Fullstack developer', language: 'en' }),
+    ],
+    [
+      'C# is not the letter C (C# ⇏ C-ajokortti)',
+      { keywords: 'C#' },
+      posting({ title: 'Kuorma-autonkuljettaja', description: 'C-ajokortti vaaditaan.' }),
+    ],
+    [
+      'C++ is not C# (C++ ⇏ C#-kehittäjä)',
+      { keywords: 'C++' },
+      posting({ title: 'C#-kehittäjä', language: 'fi' }),
+    ],
+    [
+      'the letter C is not C# (C ⇏ C#/.NET developer)',
+      { keywords: 'C' },
+      posting({ title: 'C#/.NET developer', language: 'en' }),
     ],
     ['a Swedish posting is not stemmed as Finnish', { keywords: 'kehittäjä' }, nurseSv],
     ['OR alternatives all missing fail', { keywords: 'java OR kotlin' }, developerFi],

@@ -74,7 +74,7 @@ describe('parseKeywords', () => {
 
   it('drops punctuation that holds no word', () => {
     expect(parseKeywords('C++ & .NET - *').required).toEqual([
-      [{ kind: 'word', text: 'C++', word: 'c' }],
+      [{ kind: 'word', text: 'C++', word: 'c++' }],
       [{ kind: 'word', text: '.NET', word: 'net' }],
     ]);
   });
