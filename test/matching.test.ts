@@ -298,11 +298,27 @@ describe('alerts compiled by an older analysis version', () => {
     ]);
   });
 
-  it('no longer take C# for the letter C once 0017 has set them aside', async () => {
-    const alert = await subscribeAndConfirm({ keywords: 'C#' });
-    // as version 2 stored and anchored it: the word `c`, which C-ajokortti holds too
-    const older = JSON.parse(JSON.stringify(alert.compiled).replaceAll(':c#"', ':c"'));
-    expect(older.anchors).toContain('fi:c');
+  it.each([
+    {
+      change: 'C# is not the letter C',
+      keywords: 'C#',
+      // as version 2 stored and anchored it: the word `c`
+      older: (compiled: string) => compiled.replaceAll(':c#"', ':c"'),
+      wrong: 'Kuljettaja, C-ajokortti',
+      right: 'C#-kehittäjä',
+    },
+    {
+      change: 'a keyword has no head stem shorter than a compound head',
+      keywords: 'massa',
+      // as version 2 stored and anchored it: `m` beside `mas`
+      older: (compiled: string) => compiled.replaceAll('"fi:mas"', '"fi:mas","fi:m"'),
+      wrong: 'Nosturinkuljettaja, ulottuma 30 m',
+      right: 'Massan käsittelijä',
+    },
+  ])('are set aside by 0017 and compiled again: $change', async (example) => {
+    const alert = await subscribeAndConfirm({ keywords: example.keywords });
+    const older = JSON.parse(example.older(JSON.stringify(alert.compiled)));
+    expect(older).not.toEqual(alert.compiled);
     await ctx.database.db
       .update(alerts)
       .set({ compiled: { ...older, v: 2 } })
@@ -313,18 +329,18 @@ describe('alerts compiled by an older analysis version', () => {
       .values(older.anchors.map((term: string) => ({ term, alertId: alert.id, filter: [] })));
     const posting = (id: string, title: string) =>
       jobPosting(ctx, { id, title, description: 'Kokoaikainen.', language: 'fi' });
-    const driver = (id: string) => posting(id, 'Kuljettaja, C-ajokortti');
-    expect((await (await postPostings(ctx, [driver('before')])).json()).matched).toBe(1);
+    const wrong = (id: string) => posting(id, example.wrong);
+    expect((await (await postPostings(ctx, [wrong('before')])).json()).matched).toBe(1);
 
     await setAsideBy('0017_symbol_keywords_compiled_again.sql');
 
-    const after = [driver('driver'), posting('developer', 'C#-kehittäjä')];
+    const after = [wrong('wrong'), posting('right', example.right)];
     expect((await (await postPostings(ctx, after)).json()).matched).toBe(1);
     const [again] = await ctx.database.db.select().from(alerts);
     expect(again?.compiled?.v).toBe(COMPILED_VERSION);
     expect(await matchRows(ctx.database.db)).toEqual([
       expect.objectContaining({ postingId: 'before' }),
-      expect.objectContaining({ postingId: 'developer' }),
+      expect.objectContaining({ postingId: 'right' }),
     ]);
   });
 

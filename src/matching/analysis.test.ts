@@ -83,6 +83,14 @@ describe('stems and compound heads', () => {
     expect(wordTerms('nation', 'en')).not.toContain('en:nat');
   });
 
+  it('looks a keyword up by no head stem shorter than a compound head', () => {
+    expect(headStem('massa', 'fi')).toBe('m');
+    expect(headStem('kassa', 'fi')).toBe('');
+    expect(keywordForms('massa')).toEqual(['fi:mas', 'sv:mass', 'en:massa']);
+    expect(keywordForms('kassa')).toEqual(['fi:kas', 'sv:kass', 'en:kassa']);
+    expect(keywordForms('nation')).not.toContain('en:nat');
+  });
+
   it('looks a keyword up in every language', () => {
     expect(keywordForms('developer')).toEqual(
       expect.arrayContaining(['fi:developer', 'sv:develop', 'en:develop']),

@@ -186,12 +186,17 @@ const termCache = perLanguage<readonly string[]>();
  * The terms a keyword word is looked up by, in every language: its stem and its compound-head
  * stem. A posting is compared in its own language whatever the alert's language, so a Finnish
  * user's `developer` also finds English postings.
+ *
+ * A head stem shorter than a compound head is left out, as `wordTerms` leaves it out of postings:
+ * no compound ends in it, so all it could find is another, shorter word (`massa` → `m`, which
+ * `5 m` holds; `nation` → `nat`, which `NAT` holds; `kassa` → nothing at all).
  */
 export function keywordForms(word: string): string[] {
   const forms = new Set<string>();
   for (const language of languages) {
     forms.add(`${language}:${stem(word, language)}`);
-    forms.add(`${language}:${headStem(word, language)}`);
+    const head = headStem(word, language);
+    if (head.length >= MIN_HEAD[language]) forms.add(`${language}:${head}`);
   }
   return [...forms];
 }

@@ -42,7 +42,8 @@ export interface CompiledAlert {
 
 /**
  * 2: a hyphenated keyword also finds the word written together (`joined`).
- * 3: `C#`, `F#` and `C++` are words of their own, not the letter alone (migration 0017).
+ * 3: `C#`, `F#` and `C++` are words of their own, not the letter alone, and a keyword has no
+ *    head stem shorter than a compound head (migration 0017).
  */
 export const COMPILED_VERSION = 3;
 
