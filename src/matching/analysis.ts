@@ -21,8 +21,19 @@ const algorithms: Record<Language, string> = { fi: 'finnish', sv: 'swedish', en:
  * English writes few closed compounds, and a 3-letter head would find `man` in `german`.
  */
 const MIN_HEAD: Record<Language, number> = { fi: 3, sv: 3, en: 4 };
-/** The shortest modifier in front of a head: `yö` in `yöhoitaja`. */
-const MIN_MODIFIER = 2;
+/**
+ * The shortest modifier in front of a head: `yö` in `yöhoitaja`, `el` in `elmontör`. English
+ * joins few words without a space and many Latin prefixes with one (`sup|port`, `re|port`,
+ * `cur|rent`), so there it takes four letters, as `book` in `bookkeeper` and `fire` in
+ * `firefighter`.
+ */
+const MIN_MODIFIER: Record<Language, number> = { fi: 2, sv: 2, en: 4 };
+/**
+ * Endings with which a word is derived rather than compounded, when the word ends in one as
+ * written: `asiakas` is `asia` + `-kas`, not a compound of `kassa` (which ends a compound stemmed
+ * as `…kas` only when inflected, `pääkassalla`), so it gives no head `kas`.
+ */
+const DERIVATIONS: Record<Language, readonly string[]> = { fi: ['kas', 'käs'], sv: [], en: [] };
 /** Prefix searches are indexed by their first four letters; shorter prefixes are not indexed. */
 export const PREFIX_TERM_LENGTH = 4;
 
@@ -161,11 +172,15 @@ export function wordTerms(word: string, language: Language): readonly string[] {
       lastVowel = index;
     }
   }
-  const firstStart = Math.max(MIN_MODIFIER, firstVowel + 1);
+  const firstStart = Math.max(MIN_MODIFIER[language], firstVowel + 1);
   const lastStart = Math.min(wordStem.length - MIN_HEAD[language], lastVowel);
+  const derivation = DERIVATIONS[language].find(
+    (ending) => word.endsWith(ending) && wordStem.endsWith(ending),
+  );
   for (let start = firstStart; start <= lastStart; start++) {
     // A cut inside a surrogate pair would leave half a character, which jsonb refuses.
     if (isLowSurrogate(wordStem.charCodeAt(start))) continue;
+    if (derivation?.length === wordStem.length - start) continue;
     terms.push(`${language}:${wordStem.slice(start)}`);
   }
   if (language === 'fi') {

@@ -209,6 +209,16 @@ describe('keyword matching (SPEC.md §3)', () => {
       { keywords: 'kassa' },
       posting({ title: 'Myyjä', description: 'Työskentelet kassalla.', language: 'fi' }),
     ],
+    [
+      'an inflected compound finds its head (kassa ⇒ pääkassalla)',
+      { keywords: 'kassa' },
+      posting({ title: 'Myyjä', description: 'Työskentelet pääkassalla.', language: 'fi' }),
+    ],
+    [
+      'an English compound with a modifier of four letters finds its head (keeper ⇒ Bookkeeper)',
+      { keywords: 'keeper' },
+      posting({ title: 'Bookkeeper', language: 'en' }),
+    ],
     ['a posting without a language counts as Finnish', { keywords: 'sairaanhoitajat' }, internFi],
     ['a posting without a language counts as English', { keywords: 'yliopistollinen' }, internFi],
   ])('%s', (_name, criteria, job) => {
@@ -283,6 +293,16 @@ describe('keyword matching (SPEC.md §3)', () => {
       'nor in English (nation ⇏ NAT)',
       { keywords: 'nation' },
       posting({ title: 'Network engineer', description: 'NAT and VPN.', language: 'en' }),
+    ],
+    [
+      'a derived word is not a compound (kassa ⇏ asiakas)',
+      { keywords: 'kassa' },
+      posting({ title: 'Myyjä', description: 'Asiakas on meille tärkein.', language: 'fi' }),
+    ],
+    [
+      'an English word is not a compound behind a Latin prefix (port ⇏ support, report)',
+      { keywords: 'port' },
+      posting({ title: 'Customer support', description: 'Weekly report.', language: 'en' }),
     ],
     ['a Swedish posting is not stemmed as Finnish', { keywords: 'kehittäjä' }, nurseSv],
     ['OR alternatives all missing fail', { keywords: 'java OR kotlin' }, developerFi],
