@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { headStem, keywordForms, prefixTerm, stem, tokenize, wordTerms } from './analysis';
+import {
+  headStem,
+  keywordForms,
+  prefixTerm,
+  snowballStem,
+  stem,
+  tokenize,
+  wordTerms,
+} from './analysis';
 
 describe('tokenize', () => {
   it('lower-cases, splits on punctuation and splits hyphenated words into their parts', () => {
@@ -57,6 +65,19 @@ describe('stems and compound heads', () => {
     expect(stem('ohjelmistokehittäjät', 'fi')).toBe('ohjelmistokehittäj');
     expect(stem('sjuksköterskor', 'sv')).toBe('sjukskötersk');
     expect(stem('developers', 'en')).toBe('develop');
+  });
+
+  it('brings together Finnish forms that Snowball stems apart', () => {
+    const stems = (...words: string[]) => new Set(words.map((word) => stem(word, 'fi')));
+    expect(stems('työntekijä', 'työntekijät', 'työntekijöitä', 'työntekijöiden')).toEqual(
+      new Set(['työntekij']),
+    );
+    expect(stems('mies', 'miehen', 'miestä', 'miehet', 'miehiä', 'miesten', 'miehille')).toEqual(
+      new Set(['mies']),
+    );
+    expect(stems('esimies', 'esimiehen', 'esimiestä', 'esimiehiä')).toEqual(new Set(['esimies']));
+    expect(snowballStem('työntekijöitä', 'fi')).toBe('työntekijö');
+    expect(stems('niemi', 'liemi', 'kemia')).toEqual(new Set(['niemi', 'liemi', 'kem']));
   });
 
   it('gives a short word the stem it has inside compounds', () => {

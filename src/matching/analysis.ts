@@ -53,21 +53,45 @@ const stemCache = perLanguage<string>();
 /** Entries kept per language and cache; a full cache starts again empty. */
 const CACHE_LIMIT = 100_000;
 
-/** The Snowball stem of a lower-case word; the same stems as Postgres' text-search configs. */
+/**
+ * The stem of a lower-case word: its Snowball stem, with two Finnish inflections that Snowball
+ * leaves apart brought together (`unifyFinnish`).
+ */
 export function stem(word: string, language: Language): string {
   const cache = stemCache[language];
   const cached = cache.get(word);
   if (cached !== undefined) return cached;
+  const snowballed = snowballStem(word, language);
+  const result = language === 'fi' ? unifyFinnish(snowballed) : snowballed;
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(word, result);
+  return result;
+}
+
+/** The Snowball stem of a lower-case word; the same stems as Postgres' text-search configs. */
+export function snowballStem(word: string, language: Language): string {
   let stemmer = stemmers.get(language);
   if (!stemmer) {
     stemmer = snowball.newStemmer(algorithms[language]);
     stemmers.set(language, stemmer);
   }
-  const result = stemmer.stem(word);
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(word, result);
-  return result;
+  return stemmer.stem(word);
 }
+
+/**
+ * Two families of Finnish job words whose forms Snowball stems apart, brought to one stem:
+ * - the plural of an agent noun in `-ijä` keeps an `ö` (`työntekijä` → `työntekij`, but
+ *   `työntekijöitä` → `työntekijö`), where `-ija` loses its `o` (`opiskelijoita` → `opiskelij`);
+ * - `mies` and its compounds (`esimies`, `palomies`) stem as `mies`, `miehe`, `mieh`, `miest` or
+ *   `mie` (`esimiehen`, `palomiehet`, `miesten`), all read as `mies`.
+ */
+function unifyFinnish(stemmed: string): string {
+  if (stemmed.endsWith('ijö')) return stemmed.slice(0, -1);
+  const man = MIES.exec(stemmed);
+  return man ? `${stemmed.slice(0, man.index)}mies` : stemmed;
+}
+
+const MIES = /mie(?:s|st|he?)?$/;
 
 /**
  * The stem a word has as the last part of a compound. Snowball removes endings only after the

@@ -219,6 +219,21 @@ describe('keyword matching (SPEC.md §3)', () => {
       { keywords: 'keeper' },
       posting({ title: 'Bookkeeper', language: 'en' }),
     ],
+    [
+      'an -ijä word finds its plural with ö in a compound (työntekijä ⇒ varastotyöntekijöitä)',
+      { keywords: 'työntekijä' },
+      posting({ title: 'Haemme varastotyöntekijöitä', language: 'fi' }),
+    ],
+    [
+      'a -mies word finds its inflected forms in a compound (esimies ⇒ lähiesimiehen)',
+      { keywords: 'esimies' },
+      posting({ title: 'Lähiesimiehen sijaisuus', language: 'fi' }),
+    ],
+    [
+      'mies finds the plural of a compound (palomies ⇒ palomiehiä)',
+      { keywords: 'mies' },
+      posting({ title: 'Pelastuslaitos hakee palomiehiä', language: 'fi' }),
+    ],
     ['a posting without a language counts as Finnish', { keywords: 'sairaanhoitajat' }, internFi],
     ['a posting without a language counts as English', { keywords: 'yliopistollinen' }, internFi],
   ])('%s', (_name, criteria, job) => {
