@@ -52,6 +52,22 @@ const vocabulary = [
   'ecommerce',
   'Pythonkehittäjä',
   'senior',
+  // symbols, colon endings, derived words, short forms and unified stems (analysis version 3)
+  'C#',
+  'C++',
+  'C-ajokortti',
+  'SAP:n',
+  'kassa',
+  'pääkassalla',
+  'asiakas',
+  'port',
+  'support',
+  'massa',
+  'm',
+  'esimies',
+  'lähiesimiehen',
+  'työntekijä',
+  'varastotyöntekijöitä',
 ];
 const keywordWords = [
   ...vocabulary,
