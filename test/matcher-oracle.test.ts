@@ -68,6 +68,9 @@ const vocabulary = [
   'lähiesimiehen',
   'työntekijä',
   'varastotyöntekijöitä',
+  'ravintola',
+  'pikaruokaravintoloissa',
+  'taloissa',
 ];
 const keywordWords = [
   ...vocabulary,

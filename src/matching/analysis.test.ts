@@ -80,6 +80,18 @@ describe('stems and compound heads', () => {
     expect(stems('niemi', 'liemi', 'kemia')).toEqual(new Set(['niemi', 'liemi', 'kem']));
   });
 
+  it('gives a Finnish plural in -oi- the stem of its singular as well', () => {
+    expect(stem('ravintola', 'fi')).toBe('ravintol');
+    expect(stem('ravintoloissa', 'fi')).toBe('ravintolo');
+    expect(wordTerms('ravintoloissa', 'fi')).toEqual(
+      expect.arrayContaining(['fi:ravintolo', 'fi:ravintol', 'fi:tol']),
+    );
+    expect(wordTerms('kassoilla', 'fi')).toEqual(['fi:kaso', 'fi:kas']);
+    // not a singular, nor a plural without -oi-
+    expect(wordTerms('ravintola', 'fi')).not.toContain('fi:ravinto');
+    expect(wordTerms('kouluissa', 'fi')).not.toContain('fi:koul');
+  });
+
   it('gives a short word the stem it has inside compounds', () => {
     expect(stem('myyjä', 'fi')).toBe('myyjä');
     expect(headStem('myyjä', 'fi')).toBe('myyj');

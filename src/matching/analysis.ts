@@ -187,7 +187,28 @@ export function wordTerms(word: string, language: Language): readonly string[] {
   const cached = cache.get(word);
   if (cached) return cached;
   const wordStem = stem(word, language);
-  const terms = [`${language}:${wordStem}`];
+  const terms: string[] = [];
+  addStemTerms(terms, word, wordStem, language);
+  if (language === 'fi') {
+    const singular = singularStem(word, wordStem);
+    if (singular) addStemTerms(terms, word, singular, language);
+    const head = headStem(word, language);
+    const term = `${language}:${head}`;
+    // A head stem shorter than a compound head is what is left of a word too short to stem
+    // (`maa` → `m`), not a form to look a keyword up by.
+    if (head.length >= MIN_HEAD[language] && !terms.includes(term)) terms.push(term);
+  }
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(word, terms);
+  return terms;
+}
+
+/** Adds a stem's term and the terms of every compound head it ends with, each once. */
+function addStemTerms(terms: string[], word: string, wordStem: string, language: Language) {
+  const add = (term: string) => {
+    if (!terms.includes(term)) terms.push(term);
+  };
+  add(`${language}:${wordStem}`);
   let firstVowel = -1;
   let lastVowel = -1;
   for (let index = 0; index < wordStem.length; index++) {
@@ -205,19 +226,26 @@ export function wordTerms(word: string, language: Language): readonly string[] {
     // A cut inside a surrogate pair would leave half a character, which jsonb refuses.
     if (isLowSurrogate(wordStem.charCodeAt(start))) continue;
     if (derivation?.length === wordStem.length - start) continue;
-    terms.push(`${language}:${wordStem.slice(start)}`);
+    add(`${language}:${wordStem.slice(start)}`);
   }
-  if (language === 'fi') {
-    const head = headStem(word, language);
-    const term = `${language}:${head}`;
-    // A head stem shorter than a compound head is what is left of a word too short to stem
-    // (`maa` → `m`), not a form to look a keyword up by.
-    if (head.length >= MIN_HEAD[language] && !terms.includes(term)) terms.push(term);
-  }
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(word, terms);
-  return terms;
 }
+
+/**
+ * The stem of the singular, for a Finnish plural in `-oi-`/`-öi-` of a word ending in `-a`/`-ä`:
+ * Snowball keeps the `o` (`ravintoloissa` → `ravintolo`, `myymälöissämme` → `myymälö`) that the
+ * singular has not (`ravintola` → `ravintol`). A word ending in `-o` has the `o` in both
+ * (`taloissa`, `talo`) and gets a second stem without it that no keyword of its own is looked
+ * up by.
+ */
+function singularStem(word: string, wordStem: string): string | undefined {
+  if (word.length <= wordStem.length || !PLURAL_O.test(word)) return undefined;
+  const last = wordStem.at(-1);
+  if (last !== 'o' && last !== 'ö') return undefined;
+  const singular = wordStem.slice(0, -1);
+  return singular.length >= MIN_HEAD.fi ? singular : undefined;
+}
+
+const PLURAL_O = /[oö][ij]\p{L}*$/u;
 
 const termCache = perLanguage<readonly string[]>();
 

@@ -234,6 +234,16 @@ describe('keyword matching (SPEC.md §3)', () => {
       { keywords: 'mies' },
       posting({ title: 'Pelastuslaitos hakee palomiehiä', language: 'fi' }),
     ],
+    [
+      'an -a word finds its plural in -oi- (ravintola ⇒ ravintoloissamme, myymälä ⇒ myymälöissä)',
+      { keywords: 'ravintola myymälä' },
+      posting({ title: 'Myyjiä myymälöissä ja ravintoloissamme', language: 'fi' }),
+    ],
+    [
+      'an -a word finds its plural in -oi- in a compound (ravintola ⇒ pikaruokaravintoloissa)',
+      { keywords: 'ravintola' },
+      posting({ title: 'Vuoropäällikkö pikaruokaravintoloissa', language: 'fi' }),
+    ],
     ['a posting without a language counts as Finnish', { keywords: 'sairaanhoitajat' }, internFi],
     ['a posting without a language counts as English', { keywords: 'yliopistollinen' }, internFi],
   ])('%s', (_name, criteria, job) => {
