@@ -71,6 +71,8 @@ const vocabulary = [
   'ravintola',
   'pikaruokaravintoloissa',
   'taloissa',
+  'kesätyö',
+  'kesätöitä',
 ];
 const keywordWords = [
   ...vocabulary,

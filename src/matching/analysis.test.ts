@@ -80,13 +80,15 @@ describe('stems and compound heads', () => {
     expect(stems('niemi', 'liemi', 'kemia')).toEqual(new Set(['niemi', 'liemi', 'kem']));
   });
 
-  it('gives a Finnish plural in -oi- the stem of its singular as well', () => {
+  it('gives a Finnish plural in -oi- or töi- the stem of its singular as well', () => {
     expect(stem('ravintola', 'fi')).toBe('ravintol');
     expect(stem('ravintoloissa', 'fi')).toBe('ravintolo');
     expect(wordTerms('ravintoloissa', 'fi')).toEqual(
       expect.arrayContaining(['fi:ravintolo', 'fi:ravintol', 'fi:tol']),
     );
     expect(wordTerms('kassoilla', 'fi')).toEqual(['fi:kaso', 'fi:kas']);
+    expect(wordTerms('kesätöitä', 'fi')).toEqual(expect.arrayContaining(['fi:kesätyö', 'fi:työ']));
+    expect(wordTerms('töissä', 'fi')).toContain('fi:työ');
     // not a singular, nor a plural without -oi-
     expect(wordTerms('ravintola', 'fi')).not.toContain('fi:ravinto');
     expect(wordTerms('kouluissa', 'fi')).not.toContain('fi:koul');

@@ -231,13 +231,17 @@ function addStemTerms(terms: string[], word: string, wordStem: string, language:
 }
 
 /**
- * The stem of the singular, for a Finnish plural in `-oi-`/`-öi-` of a word ending in `-a`/`-ä`:
- * Snowball keeps the `o` (`ravintoloissa` → `ravintolo`, `myymälöissämme` → `myymälö`) that the
- * singular has not (`ravintola` → `ravintol`). A word ending in `-o` has the `o` in both
- * (`taloissa`, `talo`) and gets a second stem without it that no keyword of its own is looked
- * up by.
+ * The stem of the singular, for two Finnish plurals whose stem Snowball gives apart from it:
+ * - `työ` is `töi-` in the plural, alone and in compounds (`kesätöitä` → `kesätö`, against
+ *   `kesätyö`): the singular's stem is the word up to `töi`, with `työ`;
+ * - a word ending in `-a`/`-ä` has `-oi-`/`-öi-` (`ravintoloissa` → `ravintolo`,
+ *   `myymälöissämme` → `myymälö`), where the singular has no `o` (`ravintola` → `ravintol`). A
+ *   word ending in `-o` has the `o` in both (`taloissa`, `talo`) and gets a second stem without
+ *   it that no keyword of its own is looked up by.
  */
 function singularStem(word: string, wordStem: string): string | undefined {
+  const work = word.lastIndexOf('töi');
+  if (work >= 0) return `${word.slice(0, work)}työ`;
   if (word.length <= wordStem.length || !PLURAL_O.test(word)) return undefined;
   const last = wordStem.at(-1);
   if (last !== 'o' && last !== 'ö') return undefined;

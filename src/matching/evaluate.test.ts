@@ -244,6 +244,11 @@ describe('keyword matching (SPEC.md §3)', () => {
       { keywords: 'ravintola' },
       posting({ title: 'Vuoropäällikkö pikaruokaravintoloissa', language: 'fi' }),
     ],
+    [
+      'työ finds its plural töi-, alone and in compounds (kesätyö ⇒ Kesätöitä, työ ⇒ töitä)',
+      { keywords: 'kesätyö työ' },
+      posting({ title: 'Kesätöitä Helsingissä', description: 'Töitä riittää.', language: 'fi' }),
+    ],
     ['a posting without a language counts as Finnish', { keywords: 'sairaanhoitajat' }, internFi],
     ['a posting without a language counts as English', { keywords: 'yliopistollinen' }, internFi],
   ])('%s', (_name, criteria, job) => {
