@@ -73,6 +73,9 @@ const vocabulary = [
   'taloissa',
   'kesätyö',
   'kesätöitä',
+  'sjuksköterskan',
+  'jobb',
+  'sommarjobbet',
 ];
 const keywordWords = [
   ...vocabulary,

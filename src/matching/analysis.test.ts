@@ -94,6 +94,15 @@ describe('stems and compound heads', () => {
     expect(wordTerms('kouluissa', 'fi')).not.toContain('fi:koul');
   });
 
+  it('gives a Swedish definite singular the stem of its indefinite form as well', () => {
+    expect(stem('sjuksköterskan', 'sv')).toBe('sjuksköterskan');
+    expect(wordTerms('sjuksköterskan', 'sv')).toContain('sv:sjukskötersk');
+    expect(wordTerms('företagets', 'sv')).toContain('sv:företag');
+    expect(wordTerms('sommarjobbet', 'sv')).toEqual(expect.arrayContaining(['sv:jobb']));
+    expect(wordTerms('kvalitet', 'sv')[0]).toBe('sv:kvalitet');
+    expect(wordTerms('plan', 'sv')).not.toContain('sv:pl');
+  });
+
   it('gives a short word the stem it has inside compounds', () => {
     expect(stem('myyjä', 'fi')).toBe('myyjä');
     expect(headStem('myyjä', 'fi')).toBe('myyj');

@@ -181,6 +181,10 @@ function capped(word: string): string {
  * inflected forms as they find them in compounds. Swedish and English stem short words as long
  * ones (Swedish counts at least three letters before any ending; English plurals go at any
  * length), and their head stems would cut deeper (`nation` → `nat`, as `native`).
+ *
+ * A Finnish plural and a Swedish definite singular whose ending Snowball leaves on also give the
+ * stem of the form a keyword is written in, with its compound heads (`singularStem`,
+ * `indefiniteStem`).
  */
 export function wordTerms(word: string, language: Language): readonly string[] {
   const cache = termCache[language];
@@ -189,9 +193,14 @@ export function wordTerms(word: string, language: Language): readonly string[] {
   const wordStem = stem(word, language);
   const terms: string[] = [];
   addStemTerms(terms, word, wordStem, language);
+  const other =
+    language === 'fi'
+      ? singularStem(word, wordStem)
+      : language === 'sv'
+        ? indefiniteStem(wordStem)
+        : undefined;
+  if (other) addStemTerms(terms, word, other, language);
   if (language === 'fi') {
-    const singular = singularStem(word, wordStem);
-    if (singular) addStemTerms(terms, word, singular, language);
     const head = headStem(word, language);
     const term = `${language}:${head}`;
     // A head stem shorter than a compound head is what is left of a word too short to stem
@@ -250,6 +259,24 @@ function singularStem(word: string, wordStem: string): string | undefined {
 }
 
 const PLURAL_O = /[oö][ij]\p{L}*$/u;
+
+/**
+ * The stem of the indefinite form, for a Swedish definite singular, whose ending Snowball leaves
+ * on: `-an` of a word in `-a` (`sjuksköterskan`, against `sjuksköterska` → `sjukskötersk`) and
+ * `-et` of a neuter (`företaget`, `jobbet`, against `företag`, `jobb`). A word that ends so
+ * without being definite (`kvalitet`) gets a second stem that no keyword of its own is looked
+ * up by.
+ */
+function indefiniteStem(wordStem: string): string | undefined {
+  const indefinite = wordStem.endsWith('an')
+    ? wordStem.slice(0, -1)
+    : wordStem.endsWith('et')
+      ? wordStem.slice(0, -2)
+      : undefined;
+  if (indefinite === undefined) return undefined;
+  const stemmed = stem(indefinite, 'sv');
+  return stemmed !== wordStem && stemmed.length >= MIN_HEAD.sv ? stemmed : undefined;
+}
 
 const termCache = perLanguage<readonly string[]>();
 

@@ -249,6 +249,15 @@ describe('keyword matching (SPEC.md §3)', () => {
       { keywords: 'kesätyö työ' },
       posting({ title: 'Kesätöitä Helsingissä', description: 'Töitä riittää.', language: 'fi' }),
     ],
+    [
+      'a Swedish definite singular matches (sjuksköterska ⇒ barnsjuksköterskan, jobb ⇒ jobbet)',
+      { keywords: 'sjuksköterska jobb' },
+      posting({
+        title: 'Avdelningssekreterare',
+        description: 'Du arbetar nära barnsjuksköterskan. Jobbet passar dig som gillar ordning.',
+        language: 'sv',
+      }),
+    ],
     ['a posting without a language counts as Finnish', { keywords: 'sairaanhoitajat' }, internFi],
     ['a posting without a language counts as English', { keywords: 'yliopistollinen' }, internFi],
   ])('%s', (_name, criteria, job) => {
