@@ -193,12 +193,7 @@ export function wordTerms(word: string, language: Language): readonly string[] {
   const wordStem = stem(word, language);
   const terms: string[] = [];
   addStemTerms(terms, word, wordStem, language);
-  const other =
-    language === 'fi'
-      ? singularStem(word, wordStem)
-      : language === 'sv'
-        ? indefiniteStem(wordStem)
-        : undefined;
+  const other = baseFormStem(word, wordStem, language);
   if (other) addStemTerms(terms, word, other, language);
   if (language === 'fi') {
     const head = headStem(word, language);
@@ -237,6 +232,17 @@ function addStemTerms(terms: string[], word: string, wordStem: string, language:
     if (derivation?.length === wordStem.length - start) continue;
     add(`${language}:${wordStem.slice(start)}`);
   }
+}
+
+/**
+ * The stem of the form a word is looked up by, where Snowball leaves an ending on that the form
+ * has not: a Finnish plural's singular (`singularStem`), a Swedish definite's indefinite
+ * (`indefiniteStem`).
+ */
+function baseFormStem(word: string, wordStem: string, language: Language) {
+  if (language === 'fi') return singularStem(word, wordStem);
+  if (language === 'sv') return indefiniteStem(wordStem);
+  return undefined;
 }
 
 /**
@@ -285,6 +291,9 @@ const termCache = perLanguage<readonly string[]>();
  * stem. A posting is compared in its own language whatever the alert's language, so a Finnish
  * user's `developer` also finds English postings.
  *
+ * A keyword written as a Finnish plural or a Swedish definite (`kesätöitä`, `sjuksköterskan`)
+ * is looked up by the stem of its base form too, as postings are (`baseFormStem`).
+ *
  * A head stem shorter than a compound head is left out, as `wordTerms` leaves it out of postings:
  * no compound ends in it, so all it could find is another, shorter word (`massa` → `m`, which
  * `5 m` holds; `nation` → `nat`, which `NAT` holds; `kassa` → nothing at all).
@@ -292,9 +301,12 @@ const termCache = perLanguage<readonly string[]>();
 export function keywordForms(word: string): string[] {
   const forms = new Set<string>();
   for (const language of languages) {
-    forms.add(`${language}:${stem(word, language)}`);
+    const wordStem = stem(word, language);
+    forms.add(`${language}:${wordStem}`);
     const head = headStem(word, language);
     if (head.length >= MIN_HEAD[language]) forms.add(`${language}:${head}`);
+    const base = baseFormStem(word, wordStem, language);
+    if (base) forms.add(`${language}:${base}`);
   }
   return [...forms];
 }

@@ -258,6 +258,16 @@ describe('keyword matching (SPEC.md §3)', () => {
         language: 'sv',
       }),
     ],
+    [
+      'a keyword in the plural finds the singular (kesätöitä ⇒ Kesätyö, ravintoloita ⇒ ravintola)',
+      { keywords: 'kesätöitä ravintoloita' },
+      posting({ title: 'Kesätyö ravintolassa', language: 'fi' }),
+    ],
+    [
+      'a Swedish keyword in the definite form finds the indefinite (sjuksköterskan ⇒ sjuksköterska)',
+      { keywords: 'sjuksköterskan' },
+      posting({ title: 'Sjuksköterska till barnavdelningen', language: 'sv' }),
+    ],
     ['a posting without a language counts as Finnish', { keywords: 'sairaanhoitajat' }, internFi],
     ['a posting without a language counts as English', { keywords: 'yliopistollinen' }, internFi],
   ])('%s', (_name, criteria, job) => {
