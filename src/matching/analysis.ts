@@ -252,7 +252,7 @@ function baseFormStem(word: string, wordStem: string, language: Language) {
  * - a word ending in `-a`/`-ä` has `-oi-`/`-öi-` (`ravintoloissa` → `ravintolo`,
  *   `myymälöissämme` → `myymälö`), where the singular has no `o` (`ravintola` → `ravintol`). A
  *   word ending in `-o` has the `o` in both (`taloissa`, `talo`) and gets a second stem without
- *   it that no keyword of its own is looked up by.
+ *   it, under which a keyword of that stem finds it too (`talli` → `tal`).
  */
 function singularStem(word: string, wordStem: string): string | undefined {
   const work = word.lastIndexOf('töi');
@@ -270,8 +270,8 @@ const PLURAL_O = /[oö][ij]\p{L}*$/u;
  * The stem of the indefinite form, for a Swedish definite singular, whose ending Snowball leaves
  * on: `-an` of a word in `-a` (`sjuksköterskan`, against `sjuksköterska` → `sjukskötersk`) and
  * `-et` of a neuter (`företaget`, `jobbet`, against `företag`, `jobb`). A word that ends so
- * without being definite (`kvalitet`) gets a second stem that no keyword of its own is looked
- * up by.
+ * without being definite gets a second stem too, under which a keyword of that stem finds it
+ * (`planet` under `plan`, `internet` under `intern`, which Swedish stems as `int`).
  */
 function indefiniteStem(wordStem: string): string | undefined {
   const indefinite = wordStem.endsWith('an')
