@@ -76,6 +76,8 @@ const vocabulary = [
   'sjuksköterskan',
   'jobb',
   'sommarjobbet',
+  'koulutus',
+  'täydennyskoulutuksessa',
 ];
 const keywordWords = [
   ...vocabulary,

@@ -76,7 +76,11 @@ describe('stems and compound heads', () => {
       new Set(['mies']),
     );
     expect(stems('esimies', 'esimiehen', 'esimiestä', 'esimiehiä')).toEqual(new Set(['esimies']));
+    expect(stems('yritys', 'yrityksen', 'yrityksessä', 'yrityksiä')).toEqual(new Set(['yritys']));
+    expect(stems('koulutus', 'koulutuksen', 'koulutuksia')).toEqual(new Set(['koulutus']));
+    expect(stems('oksa', 'koksi', 'taksi')).toEqual(new Set(['oks', 'koks', 'taks']));
     expect(snowballStem('työntekijöitä', 'fi')).toBe('työntekijö');
+    expect(snowballStem('yrityksen', 'fi')).toBe('yrityks');
     expect(stems('niemi', 'liemi', 'kemia')).toEqual(new Set(['niemi', 'liemi', 'kem']));
   });
 

@@ -79,18 +79,23 @@ export function snowballStem(word: string, language: Language): string {
 }
 
 /**
- * Two families of Finnish job words whose forms Snowball stems apart, brought to one stem:
+ * Three families of Finnish job words whose forms Snowball stems apart, brought to one stem:
  * - the plural of an agent noun in `-ijä` keeps an `ö` (`työntekijä` → `työntekij`, but
  *   `työntekijöitä` → `työntekijö`), where `-ija` loses its `o` (`opiskelijoita` → `opiskelij`);
  * - `mies` and its compounds (`esimies`, `palomies`) stem as `mies`, `miehe`, `mieh`, `miest` or
- *   `mie` (`esimiehen`, `palomiehet`, `miesten`), all read as `mies`.
+ *   `mie` (`esimiehen`, `palomiehet`, `miesten`), all read as `mies`;
+ * - a noun in `-us`/`-ys`/`-os`/`-ös` has `-ks-` when inflected (`yritys`, but `yrityksen` →
+ *   `yrityks`; `koulutuksessa` → `koulutuks`), read as `-s`. Only a stem of six letters or more:
+ *   `oksa` → `oks` and `koksi` → `koks` are other words.
  */
 function unifyFinnish(stemmed: string): string {
   if (stemmed.endsWith('ijö')) return stemmed.slice(0, -1);
+  if (stemmed.length >= 6 && INFLECTED_US.test(stemmed)) return `${stemmed.slice(0, -2)}s`;
   const man = MIES.exec(stemmed);
   return man ? `${stemmed.slice(0, man.index)}mies` : stemmed;
 }
 
+const INFLECTED_US = /[uyoö]ks$/;
 const MIES = /mie(?:s|st|he?)?$/;
 
 /**

@@ -43,9 +43,9 @@ export interface CompiledAlert {
 /**
  * 2: a hyphenated keyword also finds the word written together (`joined`).
  * 3: `C#`, `F#` and `C++` are words of their own, not the letter alone; a case ending after a
- *    colon is no word; `-mies` and `-ijöi-` forms stem as their other forms; a keyword in a
- *    Finnish plural or a Swedish definite form is looked up by its base form's stem too; and a
- *    keyword has no head stem shorter than a compound head (migration 0017).
+ *    colon is no word; `-mies`, `-ijöi-` and `-uks-` forms stem as their other forms; a keyword
+ *    in a Finnish plural or a Swedish definite form is looked up by its base form's stem too;
+ *    and a keyword has no head stem shorter than a compound head (migration 0017).
  */
 export const COMPILED_VERSION = 3;
 

@@ -268,6 +268,11 @@ describe('keyword matching (SPEC.md §3)', () => {
       { keywords: 'sjuksköterskan' },
       posting({ title: 'Sjuksköterska till barnavdelningen', language: 'sv' }),
     ],
+    [
+      'a noun in -us finds its inflected forms in -ks- (koulutus ⇒ täydennyskoulutuksessa)',
+      { keywords: 'koulutus' },
+      posting({ title: 'Kouluttaja', description: 'Työ painottuu täydennyskoulutuksessa.' }),
+    ],
     ['a posting without a language counts as Finnish', { keywords: 'sairaanhoitajat' }, internFi],
     ['a posting without a language counts as English', { keywords: 'yliopistollinen' }, internFi],
   ])('%s', (_name, criteria, job) => {
