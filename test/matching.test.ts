@@ -362,12 +362,42 @@ describe('alerts compiled by an older analysis version', () => {
     expect(matched.filter((id) => id.startsWith('after'))).toEqual(['after-0']);
   });
 
+  it('are set aside by 0017 only where its rules can change them', async () => {
+    const keywords = [
+      'ravintoloita',
+      'sjuksköterskan',
+      'koulutuksen',
+      'F#',
+      'sairaanhoitaja',
+      'ohjelmoija',
+      'developer',
+    ];
+    for (const [index, words] of keywords.entries()) {
+      const email = `reader${index}@example.org`;
+      expect((await subscribe(ctx, { email, criteria: { keywords: words } })).status).toBe(202);
+    }
+    await ctx.database.db.execute(
+      sql`update alerts set compiled = jsonb_set(compiled, '{v}', '2')`,
+    );
+    await runMigration('0017_symbol_keywords_compiled_again.sql');
+    const rows = await ctx.database.db.select().from(alerts);
+    const setAside = rows
+      .filter((row) => row.compiled === null)
+      .map((row) => row.criteria.keywords)
+      .sort();
+    expect(setAside).toEqual(['F#', 'koulutuksen', 'ravintoloita', 'sjuksköterskan']);
+  });
+
   /** Runs a migration that sets alerts aside to be compiled again, and checks it set this one. */
   async function setAsideBy(file: string) {
-    const migration = await readFile(new URL(`../drizzle/${file}`, import.meta.url), 'utf8');
-    await ctx.database.db.execute(sql.raw(migration));
+    await runMigration(file);
     const [setAside] = await ctx.database.db.select().from(alerts);
     expect(setAside?.compiled).toBeNull();
+  }
+
+  async function runMigration(file: string) {
+    const migration = await readFile(new URL(`../drizzle/${file}`, import.meta.url), 'utf8');
+    await ctx.database.db.execute(sql.raw(migration));
   }
 
   it('are verified from their criteria while they wait to be compiled again', async () => {
