@@ -10,7 +10,7 @@ import {
   postings,
   type TokenPurpose,
 } from '../db/schema';
-import { forgetDeletedEmails, type UnsentEmail } from '../delivery/outbox';
+import { forgetCopiesOfDeleted, type UnsentEmail } from '../delivery/outbox';
 import { describeReasons } from '../delivery/reasons';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
@@ -159,9 +159,7 @@ export async function deleteAlert({
       .returning({ id: alerts.id });
     return { deleted: removed.length > 0 ? alert : undefined };
   });
-  // the outbox folder's copies of its emails (with no copies kept, the retention job drops what
-  // the trigger recorded)
-  if (outcome.deleted && deps.outbox) await forgetDeletedEmails(deps);
+  if (outcome.deleted) await forgetCopiesOfDeleted(deps);
   return outcome;
 }
 

@@ -9,7 +9,7 @@ import {
 } from '../db/database';
 import { addressBlocks, alerts, alertTokens, messages, tokenPurposes } from '../db/schema';
 import { gatherer, type Seat } from '../delivery/gather';
-import { forgetDeletedEmails, leaseEnd, messageRow, withoutAlertId } from '../delivery/outbox';
+import { forgetCopiesOfDeleted, leaseEnd, messageRow, withoutAlertId } from '../delivery/outbox';
 import type { Deps } from '../deps';
 import { invalidInput, notFound, RateLimited } from '../errors';
 import { anchorAlert, compileAlert } from '../matching/anchors';
@@ -344,9 +344,7 @@ export async function rejectAlert({
       );
     return { deleted: true };
   });
-  // the confirmation emails of the alerts it deleted: the outbox folder's copies hold the address
-  // (with no copies kept, the retention job drops what the trigger recorded)
-  if (outcome.deleted && deps.outbox) await forgetDeletedEmails(deps);
+  if (outcome.deleted) await forgetCopiesOfDeleted(deps);
   return outcome;
 }
 

@@ -5,7 +5,7 @@ import { alerts } from '../db/schema';
 import type { Deps } from '../deps';
 import { bumpCounter } from '../operations/metrics';
 import { claimDelivery, recordAnswer } from '../postings/service';
-import { forgetDeletedEmails } from './outbox';
+import { forgetCopiesOfDeleted } from './outbox';
 
 /** The part of Resend's webhook events the service reads; everything else is passed over. */
 export const providerEvent = z.object({
@@ -84,9 +84,7 @@ export async function handleProviderEvent({
     await recordAnswer(tx, `email-events:${deliveryId}`, answer);
     return answer;
   });
-  // the outbox folder's copies of their emails (with no copies kept, the retention job drops what
-  // the trigger recorded)
-  if (answer.deletedAlerts > 0 && deps.outbox) await forgetDeletedEmails(deps);
+  if (answer.deletedAlerts > 0) await forgetCopiesOfDeleted(deps);
   return answer;
 }
 

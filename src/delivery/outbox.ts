@@ -367,8 +367,8 @@ const FORGET_BATCH = 1000;
 /**
  * Has the transport forget the emails deleted with their alerts (the trigger of migration 0014
  * records their provider ids): the outbox folder deletes their files, which hold the address in
- * plain text. Called by the retention job, and right after a cancel when the outbox folder is
- * the transport; Resend keeps no copy we could delete, and its ids are not recorded (migration
+ * plain text. Called by the retention job, and right after a delete when the outbox folder is
+ * the transport (`forgetCopiesOfDeleted`); Resend keeps no copy we could delete, and its ids are not recorded (migration
  * 0016): what the job finds then is only dropped. Answers how many files went.
  */
 export async function forgetDeletedEmails(deps: Pick<Deps, 'db' | 'outbox'>): Promise<number> {
@@ -385,6 +385,15 @@ export async function forgetDeletedEmails(deps: Pick<Deps, 'db' | 'outbox'>): Pr
     await deps.db.delete(forgottenEmails).where(inArray(forgottenEmails.providerId, ids));
     if (ids.length < FORGET_BATCH) return files;
   }
+}
+
+/**
+ * Right after alerts are deleted (a cancel, "this wasn't me", a bounce): the outbox folder's
+ * copies of their emails go at once, since they hold the address. With no copies kept there is
+ * nothing to do now; the retention job drops what the trigger recorded.
+ */
+export async function forgetCopiesOfDeleted(deps: Pick<Deps, 'db' | 'outbox'>): Promise<void> {
+  if (deps.outbox) await forgetDeletedEmails(deps);
 }
 
 /**
